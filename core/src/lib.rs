@@ -1,0 +1,25 @@
+//! polyseal: seal HTTP sessions into encrypted, authenticated cookies.
+//!
+//! Two wire formats share one [`Keyring`]: the native v1 format (XAES-256-GCM, see
+//! `docs/FORMAT.md`) and Fe26.2, byte-compatible with @hapi/iron, iron-webcrypto, h3 and
+//! iron-session. Every failure is an [`Error`] with a stable [`ErrorCode`].
+//!
+//! Time and randomness are inputs: every operation has an `*_at(now_ms)` form, and only the
+//! convenience wrappers read the system clock.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod b64;
+pub mod clock;
+pub mod error;
+pub mod json;
+pub mod keyring;
+pub mod rng;
+
+pub use error::{Error, ErrorCode, Result};
+pub use keyring::{KeyEntry, Keyring, KeyringBuilder, Secret};
+pub use serde_json::Value;
+
+/// The crate version, shared by every binding.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
