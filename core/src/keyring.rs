@@ -10,7 +10,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use xaes_256_gcm::Xaes256Gcm;
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::error::{ErrorCode, Result, fail};
 
@@ -180,6 +181,8 @@ pub struct Keyring {
 struct KeyringInner {
     entries: Vec<KeyEntry>,
     current: usize,
+    /// Native-format ciphers, one per entry, derived once when the keyring is built.
+    native: Vec<Xaes256Gcm>,
 }
 
 impl Keyring {
@@ -211,6 +214,17 @@ impl Keyring {
     /// All entries, in the order they were added.
     pub fn entries(&self) -> &[KeyEntry] {
         &self.inner.entries
+    }
+
+    /// The native cipher of the entry with this id, if any.
+    pub(crate) fn native_cipher(&self, id: &str) -> Option<&Xaes256Gcm> {
+        let index = self.inner.entries.iter().position(|entry| entry.id == id)?;
+        Some(&self.inner.native[index])
+    }
+
+    /// The native cipher of the current entry.
+    pub(crate) fn current_native_cipher(&self) -> &Xaes256Gcm {
+        &self.inner.native[self.inner.current]
     }
 
     /// Whether both handles share the same entries (same `Arc`).
@@ -261,7 +275,12 @@ impl KeyringBuilder {
 
     /// Adds an entry with separate encryption and integrity secrets (iron's
     /// `{id, encryption, integrity}` form).
-    pub fn split(mut self, id: &str, encryption: Result<Secret>, integrity: Result<Secret>) -> Self {
+    pub fn split(
+        mut self,
+        id: &str,
+        encryption: Result<Secret>,
+        integrity: Result<Secret>,
+    ) -> Self {
         let entry = encryption.and_then(|encryption| {
             Ok(KeyEntry {
                 id: id.to_owned(),
@@ -293,8 +312,16 @@ impl KeyringBuilder {
                 )
             })?,
         };
+        let native = entries
+            .iter()
+            .map(crate::native::keys::cipher_for)
+            .collect();
         Ok(Keyring {
-            inner: Arc::new(KeyringInner { entries, current }),
+            inner: Arc::new(KeyringInner {
+                entries,
+                current,
+                native,
+            }),
         })
     }
 }
@@ -311,7 +338,10 @@ fn check_entries(entries: &[KeyEntry]) -> Result<()> {
             ));
         }
         check_key_id(&entry.id)?;
-        if entries[..index].iter().any(|earlier| earlier.id == entry.id) {
+        if entries[..index]
+            .iter()
+            .any(|earlier| earlier.id == entry.id)
+        {
             return Err(fail(
                 ErrorCode::InvalidPassword,
                 format!("the key id {:?} appears twice", entry.id),
@@ -320,9 +350,6 @@ fn check_entries(entries: &[KeyEntry]) -> Result<()> {
     }
     Ok(())
 }
-
-/// Holds derived key bytes and wipes them when dropped.
-pub(crate) type DerivedKey = Zeroizing<[u8; 32]>;
 
 #[cfg(test)]
 mod tests {
@@ -373,7 +400,10 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(ring.current().id(), "k1");
-        assert_eq!(ring.get("k2").unwrap().encryption().as_bytes(), PW_B.as_bytes());
+        assert_eq!(
+            ring.get("k2").unwrap().encryption().as_bytes(),
+            PW_B.as_bytes()
+        );
         assert!(ring.get("k3").is_none());
     }
 
@@ -391,7 +421,10 @@ mod tests {
             ),
             (Keyring::builder().password("a-b", PW_A), "character '-'"),
             (Keyring::builder().password("a", "short"), "too short"),
-            (Keyring::builder().password("a", PW_A).current("z"), "not in the keyring"),
+            (
+                Keyring::builder().password("a", PW_A).current("z"),
+                "not in the keyring",
+            ),
             (
                 Keyring::builder().password(&"x".repeat(65), PW_A),
                 "at most 64",

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod error;
 pub mod json;
 pub mod keyring;
+pub mod native;
 pub mod rng;
 
 pub use error::{Error, ErrorCode, Result};

@@ -1,0 +1,302 @@
+//! The native v1 format: XAES-256-GCM with an authenticated header.
+//!
+//! `docs/FORMAT.md` is the specification. In short: the token is base64url (no padding) of
+//! `version | kid_len | kid | iat | exp | nonce(24) | ciphertext | tag(16)`; the AAD is
+//! `PAE("polyseal/v1", header, cookie name, context)`; each keyring entry's key is derived once
+//! with HKDF-SHA256. Unsealing checks, in order: length cap, strict base64url, minimum length,
+//! version, key id (unknown ids fail closed: no other key is tried), AEAD, then time, then JSON
+//! — so "expired" is only ever said of an authentic token.
+
+pub(crate) mod keys;
+pub mod wire;
+
+use serde_json::Value;
+use xaes_256_gcm::aead::AeadInOut;
+use xaes_256_gcm::{Nonce, Tag};
+
+use crate::b64;
+use crate::error::{ErrorCode, Result, fail};
+use crate::json::{self, JsonLimits};
+use crate::keyring::Keyring;
+use crate::rng;
+use wire::{Header, NONCE_LEN, TAG_LEN};
+
+/// Default tolerance for tokens issued in the future (clock skew between servers), in ms.
+pub const DEFAULT_SKEW_MS: u64 = 60_000;
+/// Default longest token accepted, in characters, checked before any decoding.
+pub const DEFAULT_MAX_TOKEN_CHARS: usize = 96 * 1024;
+
+/// Options for sealing and unsealing native tokens. The same options must be used on both
+/// sides for `cookie_name` and `context`, which are bound into the AAD.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NativeOptions {
+    /// The cookie name the token is bound to (`""` binds it to no name).
+    pub cookie_name: String,
+    /// Extra caller context bound into the AAD and never stored in the token.
+    pub context: Vec<u8>,
+    /// Lifetime of a new token in ms; `None` seals a token that never expires.
+    pub ttl_ms: Option<u64>,
+    /// How far in the future a token's issued-at may be before it is rejected.
+    pub skew_ms: u64,
+    /// Grace period after expiry during which a token is still accepted.
+    pub leeway_ms: u64,
+    /// Longest token accepted, in characters.
+    pub max_token_chars: usize,
+    /// Size and depth limits of the payload.
+    pub json: JsonLimits,
+}
+
+impl Default for NativeOptions {
+    fn default() -> Self {
+        NativeOptions {
+            cookie_name: String::new(),
+            context: Vec::new(),
+            ttl_ms: None,
+            skew_ms: DEFAULT_SKEW_MS,
+            leeway_ms: 0,
+            max_token_chars: DEFAULT_MAX_TOKEN_CHARS,
+            json: JsonLimits::default(),
+        }
+    }
+}
+
+impl NativeOptions {
+    /// Options bound to a cookie name, with every other setting at its default.
+    pub fn for_cookie(cookie_name: &str) -> Self {
+        NativeOptions {
+            cookie_name: cookie_name.to_owned(),
+            ..NativeOptions::default()
+        }
+    }
+}
+
+/// What an authentic, current token holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unsealed {
+    /// The payload.
+    pub value: Value,
+    /// Id of the key that sealed the token.
+    pub key_id: String,
+    /// Issued-at, ms since the Unix epoch.
+    pub issued_at: u64,
+    /// Expiry, ms since the Unix epoch, if any.
+    pub expires_at: Option<u64>,
+    /// True when the token was sealed with a key other than the keyring's current one: reseal
+    /// it (with [`reseal_at`]) to move it to the current key.
+    pub needs_reseal: bool,
+}
+
+/// Seals `value` with the keyring's current key, issued at `now_ms`.
+pub fn seal_at(
+    value: &Value,
+    keyring: &Keyring,
+    options: &NativeOptions,
+    now_ms: u64,
+) -> Result<String> {
+    json::check_value_depth(value, options.json.max_depth)?;
+    let expires_at = expiry_for(now_ms, options.ttl_ms)?;
+    seal_json_with_times(
+        &json::to_js_string(value),
+        keyring,
+        options,
+        now_ms,
+        expires_at,
+    )
+}
+
+/// Seals JSON text exactly as given (after checking it parses within the limits).
+pub fn seal_json_at(
+    json_text: &str,
+    keyring: &Keyring,
+    options: &NativeOptions,
+    now_ms: u64,
+) -> Result<String> {
+    json::parse_str(json_text, options.json)?;
+    let expires_at = expiry_for(now_ms, options.ttl_ms)?;
+    seal_json_with_times(json_text, keyring, options, now_ms, expires_at)
+}
+
+/// Unseals and verifies a token at time `now_ms`.
+pub fn unseal_at(
+    token: &str,
+    keyring: &Keyring,
+    options: &NativeOptions,
+    now_ms: u64,
+) -> Result<Unsealed> {
+    let opened = open(token, keyring, options, now_ms)?;
+    let value = json::parse(&opened.plaintext, options.json)?;
+    Ok(Unsealed {
+        value,
+        needs_reseal: opened.key_id != keyring.current().id(),
+        key_id: opened.key_id,
+        issued_at: opened.issued_at,
+        expires_at: opened.expires_at,
+    })
+}
+
+/// Verifies a token and seals its payload again under the keyring's current key, keeping its
+/// issued-at and expiry (so rotation never extends a session).
+pub fn reseal_at(
+    token: &str,
+    keyring: &Keyring,
+    options: &NativeOptions,
+    now_ms: u64,
+) -> Result<String> {
+    let opened = open(token, keyring, options, now_ms)?;
+    let text = std::str::from_utf8(&opened.plaintext)
+        .map_err(|_| fail(ErrorCode::InvalidJson, "the payload is not UTF-8"))?;
+    json::parse_str(text, options.json)?;
+    seal_json_with_times(text, keyring, options, opened.issued_at, opened.expires_at)
+}
+
+/// Seals with the current clock. See [`seal_at`].
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub fn seal(value: &Value, keyring: &Keyring, options: &NativeOptions) -> Result<String> {
+    seal_at(value, keyring, options, crate::clock::now_ms())
+}
+
+/// Unseals with the current clock. See [`unseal_at`].
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub fn unseal(token: &str, keyring: &Keyring, options: &NativeOptions) -> Result<Unsealed> {
+    unseal_at(token, keyring, options, crate::clock::now_ms())
+}
+
+fn expiry_for(now_ms: u64, ttl_ms: Option<u64>) -> Result<Option<u64>> {
+    match ttl_ms {
+        None => Ok(None),
+        Some(0) => Err(fail(
+            ErrorCode::InvalidOption,
+            "ttl must be positive; omit it for a token that never expires",
+        )),
+        Some(ttl) => now_ms.checked_add(ttl).map(Some).ok_or_else(|| {
+            fail(
+                ErrorCode::InvalidOption,
+                "ttl overflows the expiry timestamp",
+            )
+        }),
+    }
+}
+
+fn seal_json_with_times(
+    json_text: &str,
+    keyring: &Keyring,
+    options: &NativeOptions,
+    issued_at: u64,
+    expires_at: Option<u64>,
+) -> Result<String> {
+    let header = Header {
+        key_id: keyring.current().id(),
+        issued_at,
+        expires_at,
+    };
+    let nonce: [u8; NONCE_LEN] = rng::array()?;
+    let mut bytes = wire::start_token(&header, &nonce, json_text.len());
+    let header_len = wire::header_len(header.key_id.len());
+    let aad = associated_data(&bytes[..header_len], options);
+    let body_start = bytes.len();
+    bytes.extend_from_slice(json_text.as_bytes());
+    let tag = keyring
+        .current_native_cipher()
+        .encrypt_inout_detached(&Nonce::from(nonce), &aad, (&mut bytes[body_start..]).into())
+        .map_err(|_| fail(ErrorCode::TooLarge, "the payload is too large to encrypt"))?;
+    bytes.extend_from_slice(&tag);
+    let token = b64::encode(&bytes);
+    check_token_length(&token, options)?;
+    Ok(token)
+}
+
+struct Opened {
+    key_id: String,
+    issued_at: u64,
+    expires_at: Option<u64>,
+    plaintext: Vec<u8>,
+}
+
+fn open(token: &str, keyring: &Keyring, options: &NativeOptions, now_ms: u64) -> Result<Opened> {
+    check_token_length(token, options)?;
+    let bytes = b64::decode(token, "the token")?;
+    let parts = wire::parse(&bytes)?;
+    let cipher = keyring.native_cipher(parts.header.key_id).ok_or_else(|| {
+        fail(
+            ErrorCode::UnknownKey,
+            format!("no key with id {:?} in the keyring", parts.header.key_id),
+        )
+    })?;
+    let aad = associated_data(parts.header_bytes, options);
+    let mut plaintext = parts.ciphertext.to_vec();
+    cipher
+        .decrypt_inout_detached(
+            &Nonce::from(*parts.nonce),
+            &aad,
+            plaintext.as_mut_slice().into(),
+            &Tag::from(*parts.tag),
+        )
+        .map_err(|_| {
+            fail(
+                ErrorCode::BadSeal,
+                "the token failed authentication (tampered, wrong key, cookie name or context)",
+            )
+        })?;
+    check_times(&parts.header, options, now_ms)?;
+    Ok(Opened {
+        key_id: parts.header.key_id.to_owned(),
+        issued_at: parts.header.issued_at,
+        expires_at: parts.header.expires_at,
+        plaintext,
+    })
+}
+
+fn check_token_length(token: &str, options: &NativeOptions) -> Result<()> {
+    if token.len() > options.max_token_chars {
+        return Err(fail(
+            ErrorCode::TooLarge,
+            format!(
+                "the token is {} characters, the limit is {}",
+                token.len(),
+                options.max_token_chars
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Expired iff `now >= exp + leeway`; not yet valid iff `iat > now + skew`.
+fn check_times(header: &Header<'_>, options: &NativeOptions, now_ms: u64) -> Result<()> {
+    if let Some(expires_at) = header.expires_at
+        && now_ms >= expires_at.saturating_add(options.leeway_ms)
+    {
+        return Err(fail(
+            ErrorCode::Expired,
+            format!(
+                "the token expired {} ms ago",
+                now_ms - expires_at.min(now_ms)
+            ),
+        ));
+    }
+    if header.issued_at > now_ms.saturating_add(options.skew_ms) {
+        return Err(fail(
+            ErrorCode::NotYetValid,
+            format!(
+                "the token was issued {} ms in the future (allowed skew {} ms)",
+                header.issued_at - now_ms,
+                options.skew_ms
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn associated_data(header_bytes: &[u8], options: &NativeOptions) -> Vec<u8> {
+    keys::pae(&[
+        keys::AAD_LABEL,
+        header_bytes,
+        options.cookie_name.as_bytes(),
+        &options.context,
+    ])
+}
+
+/// Bytes a token adds to its payload besides the key id, before base64url (for size budgets).
+pub const OVERHEAD_BYTES: usize = wire::FIXED_HEADER_LEN + NONCE_LEN + TAG_LEN;
+
+#[cfg(test)]
+mod tests;
