@@ -17,10 +17,17 @@ pub mod json;
 pub mod keyring;
 pub mod native;
 pub mod rng;
+pub mod sealer;
 
 pub use error::{Error, ErrorCode, Result};
 pub use keyring::{KeyEntry, Keyring, KeyringBuilder, Secret};
+pub use sealer::{Format, Sealer, SealerOptions, Unsealed};
 pub use serde_json::Value;
 
 /// The crate version, shared by every binding.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The README's Rust examples, compiled and run as doctests so the README stays true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -149,6 +149,18 @@ pub fn reseal_at(
     seal_json_with_times(text, keyring, options, opened.issued_at, opened.expires_at)
 }
 
+/// Test hook: seals arbitrary bytes (even invalid JSON) so vectors can cover payload errors.
+#[cfg(feature = "test-hooks")]
+pub fn seal_bytes_at(
+    payload: &[u8],
+    keyring: &Keyring,
+    options: &NativeOptions,
+    now_ms: u64,
+) -> Result<String> {
+    let expires_at = expiry_for(now_ms, options.ttl_ms)?;
+    seal_payload(payload, keyring, options, now_ms, expires_at)
+}
+
 /// Seals with the current clock. See [`seal_at`].
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub fn seal(value: &Value, keyring: &Keyring, options: &NativeOptions) -> Result<String> {
@@ -184,17 +196,33 @@ fn seal_json_with_times(
     issued_at: u64,
     expires_at: Option<u64>,
 ) -> Result<String> {
+    seal_payload(
+        json_text.as_bytes(),
+        keyring,
+        options,
+        issued_at,
+        expires_at,
+    )
+}
+
+fn seal_payload(
+    payload: &[u8],
+    keyring: &Keyring,
+    options: &NativeOptions,
+    issued_at: u64,
+    expires_at: Option<u64>,
+) -> Result<String> {
     let header = Header {
         key_id: keyring.current().id(),
         issued_at,
         expires_at,
     };
     let nonce: [u8; NONCE_LEN] = rng::array()?;
-    let mut bytes = wire::start_token(&header, &nonce, json_text.len());
+    let mut bytes = wire::start_token(&header, &nonce, payload.len());
     let header_len = wire::header_len(header.key_id.len());
     let aad = associated_data(&bytes[..header_len], options);
     let body_start = bytes.len();
-    bytes.extend_from_slice(json_text.as_bytes());
+    bytes.extend_from_slice(payload);
     let tag = keyring
         .current_native_cipher()
         .encrypt_inout_detached(&Nonce::from(nonce), &aad, (&mut bytes[body_start..]).into())

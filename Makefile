@@ -1,0 +1,36 @@
+# polyseal: one entry point for building, testing and benchmarking every language.
+# `make help` lists the targets.
+
+CARGO ?= cargo
+SHELL := /bin/bash
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+.PHONY: demo
+demo: ## Build and run the demo: seal, rotate keys, unseal
+	$(CARGO) run -q -p polyseal --example seal_unseal
+
+.PHONY: test
+test: test-rust ## Run every test suite (Rust, vectors, real peers, bindings)
+
+.PHONY: test-rust
+test-rust: ## Rust unit tests, vector files and examples
+	$(CARGO) test --workspace --all-targets
+
+.PHONY: check
+check: ## Formatting, clippy -D warnings and generated-file drift
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) test -q -p polyseal --test native_vectors
+
+.PHONY: bench
+bench: ## Benchmarks (writes docs/BENCHMARKS.md)
+	$(CARGO) bench -p polyseal --bench seal
+
+.PHONY: vectors
+vectors: ## Regenerate tests/vectors/*.json from core
+	POLYSEAL_WRITE_VECTORS=1 $(CARGO) test -q -p polyseal --tests

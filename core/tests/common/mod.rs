@@ -1,0 +1,98 @@
+//! Helpers shared by the vector generators: keyrings from their JSON description, and the
+//! generate / compare-with-committed / read-back cycle every vector file goes through.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use polyseal::{Keyring, Secret};
+use serde_json::{Value, json};
+
+/// Path of a committed vector file, e.g. `tests/vectors/native-v1.json`.
+pub fn vector_path(file: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/vectors")
+        .join(file)
+}
+
+/// Pretty JSON with a trailing newline: the committed form of every vector file.
+pub fn render(document: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(document).expect("vectors serialize");
+    text.push('\n');
+    text
+}
+
+/// Fails if the committed file differs from the freshly generated one, or rewrites it when
+/// `POLYSEAL_WRITE_VECTORS=1`.
+pub fn check_or_write(file: &str, document: &Value) {
+    let path = vector_path(file);
+    let fresh = render(document);
+    if std::env::var("POLYSEAL_WRITE_VECTORS").as_deref() == Ok("1") {
+        std::fs::write(&path, &fresh).expect("write vectors");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with POLYSEAL_WRITE_VECTORS=1", path.display()));
+    assert!(
+        committed == fresh,
+        "{} is out of date with the generator; run with POLYSEAL_WRITE_VECTORS=1",
+        path.display()
+    );
+}
+
+/// Reads a committed vector file.
+pub fn load(file: &str) -> Value {
+    let text = std::fs::read_to_string(vector_path(file)).expect("read vectors");
+    serde_json::from_str(&text).expect("vectors are JSON")
+}
+
+/// One side of a keyring entry: `{"password": ...}` or `{"keyHex": ...}`.
+pub fn secret_json(secret: &Value) -> polyseal::Result<Secret> {
+    match (secret.get("password"), secret.get("keyHex")) {
+        (Some(password), None) => Secret::password(password.as_str().expect("password text")),
+        (None, Some(hex_key)) => {
+            Secret::key(&hex::decode(hex_key.as_str().expect("hex text")).expect("hex"))
+        }
+        _ => panic!("a secret needs exactly one of password / keyHex: {secret}"),
+    }
+}
+
+/// Builds a keyring from its vector-file description (see docs/VECTORS.md).
+pub fn keyring_from_json(spec: &Value) -> polyseal::Result<Keyring> {
+    let mut builder = Keyring::builder();
+    for entry in spec["entries"].as_array().expect("entries") {
+        let id = entry["id"].as_str().expect("id");
+        builder = match (entry.get("encryption"), entry.get("integrity")) {
+            (Some(enc), Some(int)) => builder.split(id, secret_json(enc), secret_json(int)),
+            _ => builder.secret(id, secret_json(entry)),
+        };
+    }
+    if let Some(current) = spec.get("current").and_then(Value::as_str) {
+        builder = builder.current(current);
+    }
+    builder.build()
+}
+
+/// Describes a password entry for a vector file.
+pub fn password_entry(id: &str, password: &str) -> Value {
+    json!({"id": id, "password": password})
+}
+
+/// The header every vector file starts with.
+pub fn document(
+    file: &str,
+    description: &str,
+    notes: Value,
+    keyrings: Value,
+    tests: Vec<Value>,
+) -> Value {
+    json!({
+        "file": file,
+        "description": description,
+        "generator": format!("polyseal {}", polyseal::VERSION),
+        "numberOfTests": tests.len(),
+        "notes": notes,
+        "keyrings": keyrings,
+        "tests": tests,
+    })
+}
