@@ -26,6 +26,10 @@ check: ## Formatting, clippy -D warnings and generated-file drift
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test -q -p polyseal --test native_vectors
+	@if rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then \
+		echo "cargo build -p polyseal --target wasm32-unknown-unknown"; \
+		$(CARGO) build -q -p polyseal --target wasm32-unknown-unknown; \
+	else echo "wasm32-unknown-unknown not installed: edge build skipped"; fi
 
 .PHONY: bench
 bench: ## Benchmarks (writes docs/BENCHMARKS.md)

@@ -38,7 +38,7 @@ pub fn fill(out: &mut [u8]) -> Result<()> {
     }
     THREAD_RNG.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let pid = std::process::id();
+        let pid = process_id();
         let stale = match slot.as_ref() {
             None => true,
             Some(state) => state.pid != pid || state.drawn >= RESEED_AFTER_BYTES,
@@ -62,6 +62,18 @@ pub fn array<const N: usize>() -> Result<[u8; N]> {
     let mut bytes = [0u8; N];
     fill(&mut bytes)?;
     Ok(bytes)
+}
+
+/// The process id, so a forked child notices it must reseed. `wasm32-unknown-unknown` has no
+/// processes (and `std::process::id` panics there), so it reports a constant.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+fn process_id() -> u32 {
+    std::process::id()
+}
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+fn process_id() -> u32 {
+    0
 }
 
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
@@ -91,7 +103,7 @@ pub fn seed_from(seed: [u8; 32]) {
         *cell.borrow_mut() = Some(ThreadRng {
             rng: ChaCha20Rng::from_seed(seed),
             drawn: 0,
-            pid: std::process::id(),
+            pid: process_id(),
         });
     });
 }
