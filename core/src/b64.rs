@@ -45,7 +45,9 @@ mod tests {
     fn rejects_non_canonical_text() {
         // "QQ" is canonical for [0x41]; "QR" has non-zero trailing bits.
         assert_eq!(decode("QQ", "x").unwrap(), b"A");
-        for bad in ["QR", "QQ==", "QQ=", "Q", "Q Q", "QQ\n", "+/", "ab+c", "ab/c", "é"] {
+        for bad in [
+            "QR", "QQ==", "QQ=", "Q", "Q Q", "QQ\n", "+/", "ab+c", "ab/c", "é",
+        ] {
             let err = decode(bad, "the token").unwrap_err();
             assert_eq!(err.code(), ErrorCode::Malformed, "{bad:?}");
         }

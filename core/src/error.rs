@@ -133,7 +133,11 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for code in ErrorCode::ALL {
             assert_ne!(code.number(), 0);
-            assert!(seen.insert(code.number()), "duplicate number {}", code.number());
+            assert!(
+                seen.insert(code.number()),
+                "duplicate number {}",
+                code.number()
+            );
             assert_eq!(ErrorCode::from_number(code.number()), Some(*code));
         }
         assert_eq!(ErrorCode::from_number(0), None);
@@ -144,7 +148,10 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for code in ErrorCode::ALL {
             let name = code.name();
-            assert!(name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'), "{name}");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'),
+                "{name}"
+            );
             assert!(seen.insert(name));
         }
     }

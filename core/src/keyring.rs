@@ -10,7 +10,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::error::{ErrorCode, Result, fail};
 
@@ -261,7 +261,12 @@ impl KeyringBuilder {
 
     /// Adds an entry with separate encryption and integrity secrets (iron's
     /// `{id, encryption, integrity}` form).
-    pub fn split(mut self, id: &str, encryption: Result<Secret>, integrity: Result<Secret>) -> Self {
+    pub fn split(
+        mut self,
+        id: &str,
+        encryption: Result<Secret>,
+        integrity: Result<Secret>,
+    ) -> Self {
         let entry = encryption.and_then(|encryption| {
             Ok(KeyEntry {
                 id: id.to_owned(),
@@ -311,7 +316,10 @@ fn check_entries(entries: &[KeyEntry]) -> Result<()> {
             ));
         }
         check_key_id(&entry.id)?;
-        if entries[..index].iter().any(|earlier| earlier.id == entry.id) {
+        if entries[..index]
+            .iter()
+            .any(|earlier| earlier.id == entry.id)
+        {
             return Err(fail(
                 ErrorCode::InvalidPassword,
                 format!("the key id {:?} appears twice", entry.id),
@@ -320,9 +328,6 @@ fn check_entries(entries: &[KeyEntry]) -> Result<()> {
     }
     Ok(())
 }
-
-/// Holds derived key bytes and wipes them when dropped.
-pub(crate) type DerivedKey = Zeroizing<[u8; 32]>;
 
 #[cfg(test)]
 mod tests {
@@ -373,7 +378,10 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(ring.current().id(), "k1");
-        assert_eq!(ring.get("k2").unwrap().encryption().as_bytes(), PW_B.as_bytes());
+        assert_eq!(
+            ring.get("k2").unwrap().encryption().as_bytes(),
+            PW_B.as_bytes()
+        );
         assert!(ring.get("k3").is_none());
     }
 
@@ -391,7 +399,10 @@ mod tests {
             ),
             (Keyring::builder().password("a-b", PW_A), "character '-'"),
             (Keyring::builder().password("a", "short"), "too short"),
-            (Keyring::builder().password("a", PW_A).current("z"), "not in the keyring"),
+            (
+                Keyring::builder().password("a", PW_A).current("z"),
+                "not in the keyring",
+            ),
             (
                 Keyring::builder().password(&"x".repeat(65), PW_A),
                 "at most 64",
