@@ -116,7 +116,7 @@ pub(crate) fn decode(fields: &Fields<'_>) -> Result<Decoded> {
         )
     })?;
     let ciphertext = b64::decode(fields.ciphertext, "the Fe26.2 ciphertext")?;
-    if ciphertext.is_empty() || ciphertext.len() % BLOCK_BYTES != 0 {
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(BLOCK_BYTES) {
         return Err(fail(
             ErrorCode::Malformed,
             format!(
