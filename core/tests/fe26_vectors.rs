@@ -429,7 +429,7 @@ fn generate() -> Value {
         "single",
         json!({"profile": "iron-session", "ttl": 0}),
         NOW,
-        "{}",
+        r#"{"noExpiry":true}"#,
     );
 
     // --- Valid unseal cases -----------------------------------------------------------
