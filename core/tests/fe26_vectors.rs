@@ -1044,12 +1044,10 @@ fn generate() -> Value {
 
     json!({
         "file": "fe26",
-        "description": "Fe26.2 (iron) seal and unseal cases for the h3-v1, h3-v2, iron-session and iron profiles; tokens are byte-identical to @hapi/iron 7, iron-webcrypto 1/2, h3 1/2 and iron-session 8 given the same salts, IV and clock",
+        "description": "Fe26.2 (iron) seal and unseal cases for the h3-v1, h3-v2, iron-session and iron profiles; tokens are byte-identical to @hapi/iron 7, iron-webcrypto 1/2, h3 1/2 and iron-session 8 given the same salts, IV and clock. Options are {\"profile\": name, ...overrides} with iron's names: ttl (ms), iterations, saltBits, timestampSkewSec, localtimeOffsetMsec, legacyIterations (number or null), versionSuffix, numericIds, maxTokenBytes. A valid seal case carries encryptionSalt, ivHex and integritySalt (empty for a raw-key side): sealing payload with them at now gives token byte for byte. Valid unseal cases also give keyId, needsReseal and expiresAt.",
         "generator": format!("polyseal {}", polyseal::VERSION),
         "numberOfTests": g.tests.len(),
         "notes": notes(),
-        "optionNames": "options are {\"profile\": name, ...overrides}; overrides use iron's names: ttl (ms), iterations, saltBits, timestampSkewSec, localtimeOffsetMsec, legacyIterations (number or null), versionSuffix, numericIds, maxTokenBytes",
-        "sealCases": "a valid seal case carries encryptionSalt, ivHex and integritySalt (empty for a raw-key side); sealing payload with them at now must give token byte for byte",
         "keyrings": g.keyrings,
         "tests": g.tests,
     })

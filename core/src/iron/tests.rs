@@ -557,8 +557,14 @@ fn the_default_token_limit_is_64_kib() {
     let ring = Keyring::from_password(PW).unwrap();
     let huge = format!("Fe26.2*{}", "A".repeat(DEFAULT_MAX_TOKEN_BYTES));
     crypto::DERIVATIONS.set(0);
-    assert_eq!(code(unseal_at(&huge, &ring, &iron(), NOW)), ErrorCode::TooLarge);
+    assert_eq!(
+        code(unseal_at(&huge, &ring, &iron(), NOW)),
+        ErrorCode::TooLarge
+    );
     assert_eq!(crypto::DERIVATIONS.get(), 0);
     let limit = format!("Fe26.2*{}", "A".repeat(DEFAULT_MAX_TOKEN_BYTES - 7));
-    assert_eq!(code(unseal_at(&limit, &ring, &iron(), NOW)), ErrorCode::Malformed);
+    assert_eq!(
+        code(unseal_at(&limit, &ring, &iron(), NOW)),
+        ErrorCode::Malformed
+    );
 }
