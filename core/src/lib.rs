@@ -13,6 +13,7 @@
 pub mod b64;
 pub mod clock;
 pub mod error;
+pub mod iron;
 pub mod json;
 pub mod keyring;
 pub mod native;

@@ -1,0 +1,177 @@
+//! The Fe26.2 token text: splitting, field checks and formatting.
+//!
+//! `Fe26.2*id*encSalt*encIv*ciphertext*expiration*hmacSalt*hmac` — eight `*`-separated fields.
+//! Parsing is split in the stages iron uses, so errors come out in iron's order.
+
+use crate::b64;
+use crate::error::{ErrorCode, Result, fail};
+
+/// The only prefix (format version) read and written.
+pub(crate) const PREFIX: &str = "Fe26.2";
+/// The suffix iron-session 8 appends to every token.
+pub(crate) const IRON_SESSION_SUFFIX: &str = "~2";
+
+const FIELDS: usize = 8;
+const IV_BYTES: usize = 16;
+const MAC_BYTES: usize = 32;
+const BLOCK_BYTES: usize = 16;
+
+/// The fields of a token, borrowed from its text.
+#[derive(Debug)]
+pub(crate) struct Fields<'a> {
+    /// The first six fields as they appear in the token: the MAC input.
+    pub mac_base: &'a str,
+    pub id: &'a str,
+    pub encryption_salt: &'a str,
+    pub iv: &'a str,
+    pub ciphertext: &'a str,
+    pub expiration: &'a str,
+    pub hmac_salt: &'a str,
+    pub hmac: &'a str,
+}
+
+/// The binary fields, decoded only once the cheap checks have passed.
+pub(crate) struct Decoded {
+    pub iv: [u8; IV_BYTES],
+    pub ciphertext: Vec<u8>,
+    pub mac: [u8; MAC_BYTES],
+}
+
+/// Drops iron-session's `~<version>` suffix: like iron-session 9, everything from the first
+/// `~` is ignored (it sits outside the MAC, so it cannot be trusted anyway).
+pub(crate) fn strip_version_suffix(token: &str) -> &str {
+    token.split_once('~').map_or(token, |(body, _)| body)
+}
+
+/// Splits a token into its eight fields and checks the prefix (iron's first two checks).
+pub(crate) fn split(token: &str) -> Result<Fields<'_>> {
+    let parts: Vec<&str> = token.split('*').collect();
+    if parts.len() != FIELDS {
+        return Err(fail(
+            ErrorCode::Malformed,
+            format!(
+                "incorrect number of sealed components: {} instead of {FIELDS}",
+                parts.len()
+            ),
+        ));
+    }
+    check_prefix(parts[0])?;
+    let mac_base_len = parts[..6].iter().map(|p| p.len()).sum::<usize>() + 5;
+    Ok(Fields {
+        mac_base: &token[..mac_base_len],
+        id: parts[1],
+        encryption_salt: parts[2],
+        iv: parts[3],
+        ciphertext: parts[4],
+        expiration: parts[5],
+        hmac_salt: parts[6],
+        hmac: parts[7],
+    })
+}
+
+/// `Fe26.<n>` with another `n` is a version we do not read; anything else is not Fe26 at all.
+fn check_prefix(prefix: &str) -> Result<()> {
+    if prefix == PREFIX {
+        return Ok(());
+    }
+    let other_version = prefix
+        .strip_prefix("Fe26.")
+        .is_some_and(|v| !v.is_empty() && v.len() <= 8 && v.bytes().all(|b| b.is_ascii_digit()));
+    if other_version {
+        return Err(fail(
+            ErrorCode::UnsupportedVersion,
+            format!("wrong mac prefix: {prefix} tokens are not supported, only {PREFIX}"),
+        ));
+    }
+    Err(fail(
+        ErrorCode::Malformed,
+        format!("wrong mac prefix: the token does not start with {PREFIX}"),
+    ))
+}
+
+/// The expiration field: `""` (none) or decimal milliseconds (`^\d+$`, as iron checks).
+///
+/// Values beyond `u64` saturate: JavaScript reads them as huge floats, i.e. far in the future.
+pub(crate) fn expiration(field: &str) -> Result<Option<u64>> {
+    if field.is_empty() {
+        return Ok(None);
+    }
+    if !field.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(fail(
+            ErrorCode::Malformed,
+            "invalid expiration: not a decimal number of milliseconds",
+        ));
+    }
+    Ok(Some(field.parse::<u64>().unwrap_or(u64::MAX)))
+}
+
+/// Decodes the IV, ciphertext and MAC fields, insisting on canonical base64url and the sizes
+/// AES-256-CBC and HMAC-SHA256 produce. No key is derived for a token that fails here.
+pub(crate) fn decode(fields: &Fields<'_>) -> Result<Decoded> {
+    let iv = b64::decode(fields.iv, "the Fe26.2 IV")?;
+    let iv: [u8; IV_BYTES] = iv.try_into().map_err(|iv: Vec<u8>| {
+        fail(
+            ErrorCode::Malformed,
+            format!("the Fe26.2 IV is {} bytes, expected {IV_BYTES}", iv.len()),
+        )
+    })?;
+    let ciphertext = b64::decode(fields.ciphertext, "the Fe26.2 ciphertext")?;
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(BLOCK_BYTES) {
+        return Err(fail(
+            ErrorCode::Malformed,
+            format!(
+                "the Fe26.2 ciphertext is {} bytes, not a positive multiple of {BLOCK_BYTES}",
+                ciphertext.len()
+            ),
+        ));
+    }
+    let mac = b64::decode(fields.hmac, "the Fe26.2 HMAC")?;
+    let mac: [u8; MAC_BYTES] = mac.try_into().map_err(|mac: Vec<u8>| {
+        fail(
+            ErrorCode::Malformed,
+            format!(
+                "the Fe26.2 HMAC is {} bytes, expected {MAC_BYTES}",
+                mac.len()
+            ),
+        )
+    })?;
+    Ok(Decoded {
+        iv,
+        ciphertext,
+        mac,
+    })
+}
+
+/// The MAC input of a new token: `Fe26.2*id*encSalt*iv*ciphertext*expiration`.
+pub(crate) fn mac_base(
+    id: &str,
+    encryption_salt: &str,
+    iv: &[u8],
+    ciphertext: &[u8],
+    expiration: Option<u64>,
+) -> String {
+    let mut out = String::with_capacity(64 + encryption_salt.len() + ciphertext.len() * 4 / 3);
+    out.push_str(PREFIX);
+    out.push('*');
+    out.push_str(id);
+    out.push('*');
+    out.push_str(encryption_salt);
+    out.push('*');
+    b64::encode_into(iv, &mut out);
+    out.push('*');
+    b64::encode_into(ciphertext, &mut out);
+    out.push('*');
+    if let Some(expiration) = expiration {
+        out.push_str(&expiration.to_string());
+    }
+    out
+}
+
+/// Completes a token: `macBase*hmacSalt*hmac`.
+pub(crate) fn finish(mut mac_base: String, hmac_salt: &str, mac: &[u8]) -> String {
+    mac_base.push('*');
+    mac_base.push_str(hmac_salt);
+    mac_base.push('*');
+    b64::encode_into(mac, &mut mac_base);
+    mac_base
+}
