@@ -13,9 +13,11 @@
 //! options, while still applying every check of the strict form.
 
 mod date;
+mod parse;
 mod set_cookie;
 
 pub use date::{MAX_EXPIRES_MS, imf_fixdate};
+pub use parse::parse_cookie_header;
 pub use set_cookie::{deletion_cookie, set_cookie};
 
 use crate::error::{ErrorCode, Result, fail};
