@@ -12,10 +12,15 @@
 //! (cookie-es 1), h3 2.x (cookie-es 3) and iron-session (the `cookie` package) for the same
 //! options, while still applying every check of the strict form.
 
+mod chunk;
 mod date;
 mod parse;
 mod set_cookie;
 
+pub use chunk::{
+    ChunkScheme, ChunkState, H3_CHUNK_MAX_LENGTH, H3_MAX_CHUNKS, IRON_SESSION_MAX_CHUNKS,
+    chunk_deletion_cookies, chunk_set_cookies, chunk_state, cookie_header_budget, reassemble,
+};
 pub use date::{MAX_EXPIRES_MS, imf_fixdate};
 pub use parse::parse_cookie_header;
 pub use set_cookie::{deletion_cookie, set_cookie};
