@@ -71,7 +71,8 @@ pub struct ChunkState {
     /// The cookie `name` itself held a non-empty, unchunked value.
     pub whole: bool,
     /// Chunk cookies to account for: h3, the `N` of a valid `__chunked__N`; iron-session, one
-    /// more than the highest index of a non-empty `name.0` … `name.3` (0 when none).
+    /// more than the highest index of a non-empty `name.0` … `name.3` (0 when none), so after a
+    /// gap the missing parts below it are deleted too (iron-session deletes only those present).
     pub chunks: usize,
 }
 
