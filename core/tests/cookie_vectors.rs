@@ -1052,6 +1052,40 @@ fn budget_cases() -> Vec<Case> {
     ]
 }
 
+/// Cases added after the first release of the file; appended so that tcIds stay stable.
+fn later_cases() -> Vec<Case> {
+    vec![
+        case(
+            "h3: a previous chunk count above 100 cannot come from a request",
+            &["CHUNK", "OPTION"],
+            chunk(
+                "h3",
+                Some("v"),
+                "h3-v2",
+                "h3",
+                true,
+                (false, 101),
+                json!({}),
+            ),
+            invalid("INVALID_OPTION"),
+        ),
+        case(
+            "iron-session: a previous chunk count above 4 cannot come from a request",
+            &["CHUNK", "OPTION"],
+            chunk(
+                "iron",
+                None,
+                "iron-session",
+                "iron-session",
+                true,
+                (false, 5),
+                json!({}),
+            ),
+            invalid("INVALID_OPTION"),
+        ),
+    ]
+}
+
 fn all_cases() -> Vec<Case> {
     [
         builder_cases(),
@@ -1061,6 +1095,7 @@ fn all_cases() -> Vec<Case> {
         chunk_cases(),
         reassemble_cases(),
         budget_cases(),
+        later_cases(),
     ]
     .into_iter()
     .flatten()

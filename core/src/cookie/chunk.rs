@@ -153,7 +153,8 @@ pub fn reassemble(cookies: &[(String, String)], name: &str, scheme: ChunkScheme)
 ///
 /// Without `split`, or for [`ChunkScheme::None`], a line over 4096 bytes fails with `TOO_LARGE`;
 /// stale chunks of the scheme are still deleted. `previous` comes from [`chunk_state`] on the
-/// request. All checks of [`set_cookie`] apply to every line.
+/// request; a count above the scheme's limit fails with `INVALID_OPTION`. All checks of
+/// [`set_cookie`] apply to every line.
 pub fn chunk_set_cookies(
     name: &str,
     value: &str,
@@ -168,6 +169,7 @@ pub fn chunk_set_cookies(
         options,
         style,
     };
+    check_previous(scheme, previous)?;
     match scheme {
         ChunkScheme::None => Ok(vec![set_cookie(name, value, options, style)?]),
         ChunkScheme::H3 => writer.h3(value, split, previous),
@@ -184,6 +186,7 @@ pub fn chunk_deletion_cookies(
     scheme: ChunkScheme,
     previous: ChunkState,
 ) -> Result<Vec<String>> {
+    check_previous(scheme, previous)?;
     let first = match scheme {
         ChunkScheme::None => return Ok(vec![deletion_cookie(name, options, style)?]),
         ChunkScheme::H3 => 1,
@@ -218,6 +221,27 @@ pub fn cookie_header_budget(cookies: &[(String, String)], limit: usize) -> Resul
         ));
     }
     Ok(length)
+}
+
+/// [`chunk_state`] never reports more chunks than the scheme allows; a larger count is a caller
+/// error, refused before it can drive a loop.
+fn check_previous(scheme: ChunkScheme, previous: ChunkState) -> Result<()> {
+    let limit = match scheme {
+        ChunkScheme::None => return Ok(()),
+        ChunkScheme::H3 => H3_MAX_CHUNKS,
+        ChunkScheme::IronSession => IRON_SESSION_MAX_CHUNKS,
+    };
+    if previous.chunks > limit {
+        return Err(fail(
+            ErrorCode::InvalidOption,
+            format!(
+                "the previous chunk count {} exceeds the {} scheme's limit of {limit}",
+                previous.chunks,
+                scheme.name()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// First-wins lookup over parsed cookies, with empty values treated as absent.
@@ -821,6 +845,46 @@ mod tests {
             reassemble(&cookies, "s", ChunkScheme::None).as_deref(),
             Some("first")
         );
+    }
+
+    #[test]
+    fn previous_counts_beyond_the_scheme_are_refused() {
+        let options = CookieOptions::default();
+        let style = CookieStyle::H3V2;
+        let huge = ChunkState {
+            whole: false,
+            chunks: usize::MAX,
+        };
+        for scheme in [ChunkScheme::H3, ChunkScheme::IronSession] {
+            let error =
+                chunk_set_cookies("s", "v", &options, style, scheme, true, huge).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidOption);
+            let error = chunk_deletion_cookies("s", &options, style, scheme, huge).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidOption);
+        }
+        let at_limit = ChunkState {
+            whole: false,
+            chunks: H3_MAX_CHUNKS,
+        };
+        let lines =
+            chunk_deletion_cookies("s", &options, style, ChunkScheme::H3, at_limit).unwrap();
+        assert_eq!(lines.len(), 101);
+        let four = ChunkState {
+            whole: true,
+            chunks: 5,
+        };
+        let result = chunk_set_cookies(
+            "s",
+            "v",
+            &options,
+            style,
+            ChunkScheme::IronSession,
+            true,
+            four,
+        );
+        assert_eq!(result.unwrap_err().code(), ErrorCode::InvalidOption);
+        let none = chunk_set_cookies("s", "v", &options, style, ChunkScheme::None, true, huge);
+        assert_eq!(none.unwrap(), ["s=v; Path=/"]);
     }
 
     #[test]
