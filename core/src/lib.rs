@@ -12,6 +12,7 @@
 
 pub mod b64;
 pub mod clock;
+pub mod cookie;
 pub mod error;
 pub mod iron;
 pub mod json;
