@@ -9,6 +9,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::error::{ErrorCode, Result, fail};
+use crate::iron::{self, IronOptions, Profile};
 use crate::json::JsonLimits;
 use crate::keyring::Keyring;
 use crate::native::{self, NativeOptions};
@@ -65,9 +66,15 @@ impl Format {
             })
     }
 
-    /// Whether this is one of the Fe26.2 formats.
-    pub fn is_fe26(self) -> bool {
-        self != Format::Native
+    /// The Fe26.2 profile of this format, or `None` for the native format.
+    pub fn profile(self) -> Option<Profile> {
+        match self {
+            Format::Native => None,
+            Format::H3V1 => Some(Profile::H3V1),
+            Format::H3V2 => Some(Profile::H3V2),
+            Format::IronSession => Some(Profile::IronSession),
+            Format::Iron => Some(Profile::Iron),
+        }
     }
 }
 
@@ -81,13 +88,15 @@ impl fmt::Display for Format {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SealerOptions {
     /// Lifetime of new tokens in ms; `None` uses the format's default (no expiry, except
-    /// `iron-session`'s 14 days).
+    /// `iron-session`'s 14 days). `Some(0)` means "no expiry" for Fe26.2 and is refused by
+    /// the native format, whose tokens never expire only when no ttl is given.
     pub ttl_ms: Option<u64>,
     /// Cookie name bound into the token (native only; Fe26.2 has no such binding).
     pub cookie_name: String,
     /// Caller context bound into the token (native only).
     pub context: Vec<u8>,
-    /// Tolerated clock skew in ms (native: future issued-at; Fe26.2: iron's timestamp skew).
+    /// Tolerated clock skew in ms (native: future issued-at; Fe26.2: iron's timestamp skew,
+    /// which counts whole seconds, so it must be a multiple of 1000 there).
     pub skew_ms: u64,
     /// PBKDF2 iterations (Fe26.2 only); `None` keeps the profile's value.
     pub iterations: Option<u32>,
@@ -138,7 +147,14 @@ pub struct Sealer {
     keyring: Keyring,
     format: Format,
     options: SealerOptions,
-    native: NativeOptions,
+    engine: Engine,
+}
+
+/// The format-specific options, derived once from [`SealerOptions`].
+#[derive(Clone)]
+enum Engine {
+    Native(NativeOptions),
+    Fe26(IronOptions),
 }
 
 impl fmt::Debug for Sealer {
@@ -163,26 +179,15 @@ impl Sealer {
         format: Format,
         options: SealerOptions,
     ) -> Result<Sealer> {
-        let native = NativeOptions {
-            cookie_name: options.cookie_name.clone(),
-            context: options.context.clone(),
-            ttl_ms: options.ttl_ms,
-            skew_ms: options.skew_ms,
-            leeway_ms: 0,
-            max_token_chars: options.max_token_chars,
-            json: options.json,
+        let engine = match format.profile() {
+            None => Engine::Native(native_options(&options)?),
+            Some(profile) => Engine::Fe26(iron_options(profile, &options)?),
         };
-        if format.is_fe26() {
-            return Err(fail(
-                ErrorCode::InvalidOption,
-                format!("the {format} format is not available in this build"),
-            ));
-        }
         Ok(Sealer {
             keyring,
             format,
             options,
-            native,
+            engine,
         })
     }
 
@@ -203,24 +208,46 @@ impl Sealer {
 
     /// Seals a value at time `now_ms`.
     pub fn seal_at(&self, value: &Value, now_ms: u64) -> Result<String> {
-        native::seal_at(value, &self.keyring, &self.native, now_ms)
+        match &self.engine {
+            Engine::Native(options) => native::seal_at(value, &self.keyring, options, now_ms),
+            Engine::Fe26(options) => iron::seal_at(value, &self.keyring, options, now_ms),
+        }
     }
 
     /// Seals JSON text at time `now_ms`; the text is validated and sealed byte for byte.
     pub fn seal_json_at(&self, json_text: &str, now_ms: u64) -> Result<String> {
-        native::seal_json_at(json_text, &self.keyring, &self.native, now_ms)
+        match &self.engine {
+            Engine::Native(options) => {
+                native::seal_json_at(json_text, &self.keyring, options, now_ms)
+            }
+            Engine::Fe26(options) => iron::seal_json_at(json_text, &self.keyring, options, now_ms),
+        }
     }
 
     /// Unseals a token at time `now_ms`.
     pub fn unseal_at(&self, token: &str, now_ms: u64) -> Result<Unsealed> {
-        let opened = native::unseal_at(token, &self.keyring, &self.native, now_ms)?;
-        Ok(Unsealed {
-            value: opened.value,
-            key_id: opened.key_id,
-            issued_at: Some(opened.issued_at),
-            expires_at: opened.expires_at,
-            needs_reseal: opened.needs_reseal,
-        })
+        match &self.engine {
+            Engine::Native(options) => {
+                let opened = native::unseal_at(token, &self.keyring, options, now_ms)?;
+                Ok(Unsealed {
+                    value: opened.value,
+                    key_id: opened.key_id,
+                    issued_at: Some(opened.issued_at),
+                    expires_at: opened.expires_at,
+                    needs_reseal: opened.needs_reseal,
+                })
+            }
+            Engine::Fe26(options) => {
+                let opened = iron::unseal_at(token, &self.keyring, options, now_ms)?;
+                Ok(Unsealed {
+                    value: opened.value,
+                    key_id: opened.key_id,
+                    issued_at: None,
+                    expires_at: opened.expires_at,
+                    needs_reseal: opened.needs_reseal,
+                })
+            }
+        }
     }
 
     /// Seals with the system clock.
@@ -234,6 +261,60 @@ impl Sealer {
     pub fn unseal(&self, token: &str) -> Result<Unsealed> {
         self.unseal_at(token, crate::clock::now_ms())
     }
+}
+
+fn native_options(options: &SealerOptions) -> Result<NativeOptions> {
+    let defaults = SealerOptions::default();
+    let fe26_only = [
+        ("iterations", options.iterations.is_some()),
+        ("salt_bits", options.salt_bits.is_some()),
+        (
+            "localtime_offset_ms",
+            options.localtime_offset_ms != defaults.localtime_offset_ms,
+        ),
+    ];
+    if let Some((name, _)) = fe26_only.iter().find(|(_, set)| *set) {
+        return Err(fail(
+            ErrorCode::InvalidOption,
+            format!("{name} applies only to the Fe26.2 formats"),
+        ));
+    }
+    Ok(NativeOptions {
+        cookie_name: options.cookie_name.clone(),
+        context: options.context.clone(),
+        ttl_ms: options.ttl_ms,
+        skew_ms: options.skew_ms,
+        leeway_ms: 0,
+        max_token_chars: options.max_token_chars,
+        json: options.json,
+    })
+}
+
+fn iron_options(profile: Profile, options: &SealerOptions) -> Result<IronOptions> {
+    // Fe26.2 binds neither: accepting them silently would promise a protection it lacks.
+    if !options.cookie_name.is_empty() || !options.context.is_empty() {
+        return Err(fail(
+            ErrorCode::InvalidOption,
+            "cookie_name and context are bound only by the native format; Fe26.2 cannot bind them",
+        ));
+    }
+    if !options.skew_ms.is_multiple_of(1000) {
+        return Err(fail(
+            ErrorCode::InvalidOption,
+            "Fe26.2 counts clock skew in whole seconds: skew_ms must be a multiple of 1000",
+        ));
+    }
+    let defaults = IronOptions::for_profile(profile);
+    let mut iron = defaults.clone();
+    iron.ttl_ms = options.ttl_ms.unwrap_or(defaults.ttl_ms);
+    iron.timestamp_skew_sec = options.skew_ms / 1000;
+    iron.iterations = options.iterations.unwrap_or(defaults.iterations);
+    iron.salt_bits = options.salt_bits.unwrap_or(defaults.salt_bits);
+    iron.localtime_offset_ms = options.localtime_offset_ms;
+    iron.max_token_bytes = options.max_token_chars;
+    iron.json_limits = options.json;
+    iron.validate()?;
+    Ok(iron)
 }
 
 #[cfg(test)]
@@ -258,5 +339,72 @@ mod tests {
         let opened = sealer.unseal_at(&token, 1001).unwrap();
         assert_eq!(opened.value, json!({"a": 1}));
         assert_eq!(opened.issued_at, Some(1000));
+    }
+
+    fn ring() -> Keyring {
+        Keyring::from_password("sealer-test-password-0123456789abcdef").unwrap()
+    }
+
+    #[test]
+    fn every_fe26_format_round_trips_and_reads_as_fe26() {
+        for format in [Format::H3V1, Format::IronSession, Format::Iron] {
+            let sealer = Sealer::new(ring(), format).unwrap();
+            let token = sealer.seal_at(&json!({"a": [1, "x"]}), 1000).unwrap();
+            assert!(token.starts_with("Fe26.2*"), "{format}: {token}");
+            let opened = sealer.unseal_at(&token, 1001).unwrap();
+            assert_eq!(opened.value, json!({"a": [1, "x"]}), "{format}");
+            assert_eq!(opened.issued_at, None);
+        }
+        let iron_session = Sealer::new(ring(), Format::IronSession).unwrap();
+        let token = iron_session.seal_at(&json!(1), 1000).unwrap();
+        assert!(
+            token.starts_with("Fe26.2*1*") && token.ends_with("~2"),
+            "{token}"
+        );
+        let opened = iron_session.unseal_at(&token, 1000).unwrap();
+        assert_eq!(opened.expires_at, Some(1000 + iron::IRON_SESSION_TTL_MS));
+    }
+
+    #[test]
+    fn options_reach_the_fe26_engine() {
+        let options = SealerOptions {
+            iterations: Some(2),
+            ttl_ms: Some(5000),
+            ..SealerOptions::default()
+        };
+        let two = Sealer::with_options(ring(), Format::Iron, options).unwrap();
+        let token = two.seal_at(&json!(1), 1000).unwrap();
+        // The expiry travels in the token; one iteration cannot verify a two-iteration MAC.
+        assert_eq!(two.unseal_at(&token, 1000).unwrap().expires_at, Some(6000));
+        let one = Sealer::new(ring(), Format::Iron).unwrap();
+        assert_eq!(
+            one.unseal_at(&token, 1000).unwrap_err().code(),
+            ErrorCode::BadSeal
+        );
+    }
+
+    #[test]
+    fn options_that_do_not_apply_are_refused() {
+        let fe26_with_name = SealerOptions {
+            cookie_name: "session".into(),
+            ..SealerOptions::default()
+        };
+        let native_with_iterations = SealerOptions {
+            iterations: Some(8192),
+            ..SealerOptions::default()
+        };
+        let fe26_with_ms_skew = SealerOptions {
+            skew_ms: 1500,
+            ..SealerOptions::default()
+        };
+        let cases = [
+            (Format::H3V1, fe26_with_name),
+            (Format::Native, native_with_iterations),
+            (Format::Iron, fe26_with_ms_skew),
+        ];
+        for (format, options) in cases {
+            let err = Sealer::with_options(ring(), format, options).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidOption, "{format}: {err}");
+        }
     }
 }

@@ -86,7 +86,7 @@ const defaultTtl = (peer) => (peer === ironSession ? 14 * 24 * HOUR : 0);
 for (const peer of allPeers) {
   describe(peer.name, () => {
     test('the pinned version is installed', () => {
-      assert.equal(installedVersion(peer.name), peer.version);
+      assert.equal(installedVersion(peer.folder ?? peer.name), peer.version);
       pass(peer);
     });
 

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Real-peer tests of polyseal's Fe26.2: installs the pinned npm packages (package.json), builds
-# the fe26_cli example and runs the Node tests against both. Extra arguments go to `node --test`.
+# Real-peer tests: installs the pinned npm packages (package.json), builds the Rust example CLIs
+# that expose core, and runs the Node tests against both. Extra arguments go to `node --test`.
 # PEER_SEED replays a run's random inputs; PEER_ROUNDS sets the round trips per direction.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
+target="${CARGO_TARGET_DIR:-$repo/target}"
 
-(cd "$repo" && cargo build --quiet -p polyseal --example fe26_cli)
-export FE26_CLI="${CARGO_TARGET_DIR:-$repo/target}/debug/examples/fe26_cli"
+(cd "$repo" && cargo build --quiet -p polyseal --example fe26_cli --example cookie_cli)
+export FE26_CLI="$target/debug/examples/fe26_cli"
+export POLYSEAL_COOKIE_CLI="$target/debug/examples/cookie_cli"
 
 cd "$here"
 npm install --no-audit --no-fund --no-package-lock --loglevel=error
-node --test "$@" ./*.test.mjs
+node --test "$@" ./*.test.mjs ./cookies/*.test.mjs

@@ -9,7 +9,7 @@ import * as Iwc1 from 'iron-webcrypto-1';
 import * as Iwc2 from 'iron-webcrypto-2';
 import * as H3v1 from 'h3-v1';
 import * as H3v2 from 'h3-v2';
-import * as IronSession from 'iron-session';
+import * as IronSession from 'iron-session-v8';
 
 /** The installed version of a package (aliases live in their own folder). */
 export function installedVersion(name) {
@@ -148,7 +148,7 @@ function ironSessionPassword(ring) {
 }
 
 export const ironSession = {
-  name: 'iron-session', version: '8.0.4', profile: 'iron-session', swallows: true,
+  name: 'iron-session', folder: 'iron-session-v8', version: '8.0.4', profile: 'iron-session', swallows: true,
   // iron-session takes ttl in seconds and seals with its highest numeric id.
   seal: (value, ring, { ttlMs } = {}) => IronSession.sealData(value, {
     password: ironSessionPassword(ring), ...(ttlMs !== undefined ? { ttl: ttlMs / 1000 } : {}),
