@@ -137,6 +137,8 @@ typedef struct polyseal_unsealed polyseal_unsealed;
  *
  * `ptr[len]` is always a NUL byte (not counted in `len`), so text in a buffer can also be used as
  * a C string. Release it with `polyseal_buf_free`; do not change `ptr` or `len` before that.
+ * Declare it as `polyseal_buf token = {NULL, 0};` so that freeing it is safe whether or not a
+ * call filled it (a failed call leaves it untouched).
  */
 typedef struct polyseal_buf {
     /**

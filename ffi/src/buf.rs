@@ -8,6 +8,8 @@ use crate::boundary::ffi_value;
 ///
 /// `ptr[len]` is always a NUL byte (not counted in `len`), so text in a buffer can also be used as
 /// a C string. Release it with `polyseal_buf_free`; do not change `ptr` or `len` before that.
+/// Declare it as `polyseal_buf token = {NULL, 0};` so that freeing it is safe whether or not a
+/// call filled it (a failed call leaves it untouched).
 #[repr(C)]
 pub struct polyseal_buf {
     /// The first byte, or NULL for an empty (freed or never filled) buffer.
