@@ -1,0 +1,26 @@
+//! The C ABI of polyseal: `include/polyseal.h` is generated from this crate by cbindgen.
+//!
+//! Every export is a literal `#[unsafe(no_mangle)] pub extern "C" fn` (so cbindgen sees it) whose
+//! body runs inside the panic boundary of [`boundary`]. The contract the header states at its top
+//! (naming, status codes, ownership, NULL handling, thread safety, ABI policy) is kept here:
+//! handles are boxed Rust values behind opaque pointers, builders are `T *`, built objects are
+//! `const T *` and `Send + Sync`, and every failure is core's error code as an `int32_t`.
+
+#![allow(non_camel_case_types)]
+
+mod abi;
+mod boundary;
+mod buf;
+mod keyring;
+mod options;
+mod sealer;
+mod status;
+mod version;
+
+pub use abi::POLYSEAL_ABI_VERSION;
+pub use buf::*;
+pub use keyring::*;
+pub use options::*;
+pub use sealer::*;
+pub use status::*;
+pub use version::*;

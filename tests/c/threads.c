@@ -1,0 +1,119 @@
+/* Eight threads seal and unseal through one shared `const polyseal_sealer *` (and open one shared
+ * token), each checking every result; each thread's last error message stays its own. */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "check.h"
+
+#define THREADS 8
+#define ROUNDS 200
+#define NOW UINT64_C(1764000000000)
+
+typedef struct {
+    const polyseal_sealer *sealer; /* shared, read-only */
+    const polyseal_buf *shared_token;
+    int index;
+    int good; /* rounds whose every step gave the expected result */
+    int bad;
+} job;
+
+static bool same(const char *a, size_t a_len, const char *b) {
+    return a_len == strlen(b) && memcmp(a, b, a_len) == 0;
+}
+
+static void *work(void *arg) {
+    job *j = arg;
+    char payload[64], message[128];
+    for (int round = 0; round < ROUNDS; round++) {
+        bool ok = true;
+        polyseal_buf token = {NULL, 0};
+        const polyseal_unsealed *u = NULL;
+        const char *data, *key_id;
+        size_t data_len, key_id_len;
+        uint64_t now = NOW + (uint64_t)round;
+        snprintf(payload, sizeof payload, "{\"thread\":%d,\"round\":%d}", j->index, round);
+
+        ok &= polyseal_sealer_seal_at(j->sealer, payload, strlen(payload), now, &token) ==
+              POLYSEAL_STATUS_OK;
+        ok &= polyseal_sealer_unseal_at(j->sealer, (const char *)token.ptr, token.len, now, &u) ==
+              POLYSEAL_STATUS_OK;
+        ok &= polyseal_unsealed_data(u, &data, &data_len) == POLYSEAL_STATUS_OK &&
+              same(data, data_len, payload);
+        ok &= polyseal_unsealed_key_id(u, &key_id, &key_id_len) == POLYSEAL_STATUS_OK &&
+              same(key_id, key_id_len, "k1");
+        ok &= polyseal_unsealed_issued_at(u) == now && !polyseal_unsealed_needs_reseal(u);
+        polyseal_unsealed_free(u);
+        u = NULL;
+        polyseal_buf_free(&token);
+
+        ok &= polyseal_sealer_unseal_at(j->sealer, (const char *)j->shared_token->ptr,
+                                        j->shared_token->len, NOW, &u) == POLYSEAL_STATUS_OK;
+        ok &= polyseal_unsealed_data(u, &data, &data_len) == POLYSEAL_STATUS_OK &&
+              same(data, data_len, "{\"shared\":true}");
+        polyseal_unsealed_free(u);
+
+        /* Every few rounds, fail on purpose: the message is this thread's, and is then cleared
+         * by the next success on this thread only. */
+        if (round % 10 == j->index % 10) {
+            const polyseal_unsealed *never = NULL;
+            char bogus[32];
+            snprintf(bogus, sizeof bogus, "bogus-%d", j->index);
+            ok &= polyseal_sealer_unseal_at(j->sealer, bogus, strlen(bogus), NOW, &never) ==
+                  POLYSEAL_STATUS_MALFORMED;
+            ok &= never == NULL;
+            ok &= polyseal_last_error_message(message, sizeof message) > 0 &&
+                  strncmp(message, "MALFORMED:", 10) == 0;
+        }
+        if (ok) {
+            j->good++;
+        } else {
+            j->bad++;
+        }
+    }
+    return NULL;
+}
+
+int main(void) {
+    polyseal_keyring_builder *builder = NULL;
+    const polyseal_keyring *keyring = NULL;
+    polyseal_options *options = NULL;
+    const polyseal_sealer *sealer = NULL;
+    polyseal_buf shared = {NULL, 0};
+    pthread_t threads[THREADS];
+    job jobs[THREADS];
+    int good = 0;
+
+    CHECK_OK(polyseal_keyring_builder_new(&builder));
+    CHECK_OK(polyseal_keyring_builder_add_password(builder, S("k1"),
+                                                   S("threads-password-0123456789-abcdefghijk")));
+    CHECK_OK(polyseal_keyring_builder_build(builder, &keyring));
+    CHECK_OK(polyseal_options_new(&options));
+    CHECK_OK(polyseal_options_set_cookie_name(options, S("session")));
+    CHECK_OK(polyseal_options_set_ttl_ms(options, 3600000));
+    CHECK_OK(polyseal_sealer_new(keyring, S("native"), options, &sealer));
+    CHECK_OK(polyseal_sealer_seal_at(sealer, S("{\"shared\":true}"), NOW, &shared));
+
+    for (int i = 0; i < THREADS; i++) {
+        jobs[i] = (job){sealer, &shared, i, 0, 0};
+        CHECK(pthread_create(&threads[i], NULL, work, &jobs[i]) == 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        CHECK(pthread_join(threads[i], NULL) == 0);
+        CHECK(jobs[i].bad == 0);
+        CHECK(jobs[i].good == ROUNDS);
+        good += jobs[i].good;
+    }
+    CHECK(good == THREADS * ROUNDS);
+    /* The main thread's last error was never touched by the workers' failures. */
+    CHECK(polyseal_last_error_message(NULL, 0) == 0);
+    printf("threads: %d threads x %d rounds on one shared sealer, %d rounds correct\n", THREADS,
+           ROUNDS, good);
+
+    polyseal_buf_free(&shared);
+    polyseal_sealer_free(sealer);
+    polyseal_options_free(options);
+    polyseal_keyring_free(keyring);
+    polyseal_keyring_builder_free(builder);
+    return finish("threads");
+}

@@ -1,0 +1,310 @@
+/* Runs shared vector files (tests/vectors/NAME.json, layout in docs/VECTORS.md) through the C API and
+ * asserts that every file's numberOfTests cases were executed.
+ *
+ * usage: vectors FILE.json...
+ *
+ * Per case: build the keyring from keyrings[case.keyring] and the options from case.options, with
+ * the format from case.format, else the file's format, else "native". Valid seal cases unseal
+ * the token, and also seal the payload at `now` and unseal that; valid unseal cases unseal the
+ * token; invalid cases must fail with exactly case.error (unsealing the token, or sealing the
+ * payload when there is no token). Only the Rust runner can fix nonces, so tokens are never
+ * compared byte for byte here. */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "json.h"
+
+/* The status whose name is `name`, or -1. */
+static polyseal_status status_named(const char *name) {
+    for (polyseal_status s = 0; s < 256; s++) {
+        if (strcmp(polyseal_status_str(s), name) == 0) return s;
+    }
+    return -1;
+}
+
+static bool unhex(const char *hex, uint8_t *out, size_t cap, size_t *len) {
+    size_t n = strlen(hex);
+    if (n % 2 != 0 || n / 2 > cap) return false;
+    for (size_t i = 0; i < n / 2; i++) {
+        char pair[3] = {hex[2 * i], hex[2 * i + 1], 0};
+        char *end;
+        out[i] = (uint8_t)strtoul(pair, &end, 16);
+        if (*end != '\0') return false;
+    }
+    *len = n / 2;
+    return true;
+}
+
+/* One side of a keyring entry: {"password"} or {"keyHex"}. */
+static bool secret_of(const json *spec, polyseal_secret_kind *kind, const void **ptr, size_t *len,
+                      uint8_t key[64]) {
+    const char *password = json_str(json_get(spec, "password"));
+    const char *hex = json_str(json_get(spec, "keyHex"));
+    if (password != NULL && hex == NULL) {
+        *kind = POLYSEAL_SECRET_PASSWORD;
+        *ptr = password;
+        *len = json_get(spec, "password")->len;
+        return true;
+    }
+    if (hex != NULL && password == NULL && unhex(hex, key, 64, len)) {
+        *kind = POLYSEAL_SECRET_KEY;
+        *ptr = key;
+        return true;
+    }
+    return false;
+}
+
+static const polyseal_keyring *keyring_of(const json *spec) {
+    polyseal_keyring_builder *builder = NULL;
+    const polyseal_keyring *keyring = NULL;
+    const json *entries = json_get(spec, "entries");
+    const char *current = json_str(json_get(spec, "current"));
+    if (entries == NULL || entries->kind != J_ARRAY) return NULL;
+    CHECK_OK(polyseal_keyring_builder_new(&builder));
+    for (size_t i = 0; i < entries->len; i++) {
+        const json *entry = &entries->items[i];
+        const json *id = json_get(entry, "id");
+        const json *enc = json_get(entry, "encryption"), *integ = json_get(entry, "integrity");
+        uint8_t key1[64], key2[64];
+        polyseal_secret_kind k1, k2;
+        const void *p1, *p2;
+        size_t n1, n2;
+        if (json_str(id) == NULL) goto fail;
+        if (enc != NULL && integ != NULL) {
+            if (!secret_of(enc, &k1, &p1, &n1, key1) || !secret_of(integ, &k2, &p2, &n2, key2)) {
+                goto fail;
+            }
+            CHECK_OK(polyseal_keyring_builder_add_split(builder, id->text, id->len, k1, p1, n1, k2,
+                                                        p2, n2));
+        } else {
+            if (!secret_of(entry, &k1, &p1, &n1, key1)) goto fail;
+            if (k1 == POLYSEAL_SECRET_PASSWORD) {
+                CHECK_OK(polyseal_keyring_builder_add_password(builder, id->text, id->len, p1, n1));
+            } else {
+                CHECK_OK(polyseal_keyring_builder_add_key(builder, id->text, id->len, p1, n1));
+            }
+        }
+    }
+    if (current != NULL) {
+        CHECK_OK(polyseal_keyring_builder_set_current(builder, current, strlen(current)));
+    }
+    CHECK_OK(polyseal_keyring_builder_build(builder, &keyring));
+fail:
+    polyseal_keyring_builder_free(builder);
+    return keyring;
+}
+
+static bool u64_of(const json *value, uint64_t *out) {
+    char *end;
+    if (value == NULL || value->kind != J_NUMBER || value->text[0] == '-') return false;
+    *out = strtoull(value->text, &end, 10);
+    return *end == '\0';
+}
+
+/* Options from a case's `options` object; unknown keys fail the case rather than being ignored. */
+static polyseal_options *options_of(const json *spec) {
+    polyseal_options *options = NULL;
+    CHECK_OK(polyseal_options_new(&options));
+    for (size_t i = 0; spec != NULL && i < spec->len; i++) {
+        const char *key = spec->keys[i];
+        const json *value = &spec->items[i];
+        uint64_t n = 0;
+        polyseal_status status = POLYSEAL_STATUS_INVALID_ARGUMENT;
+        bool number = u64_of(value, &n);
+        if (strcmp(key, "cookieName") == 0 && value->kind == J_STRING) {
+            status = polyseal_options_set_cookie_name(options, value->text, value->len);
+        } else if (strcmp(key, "context") == 0 && value->kind == J_STRING) {
+            status = polyseal_options_set_context(options, (const uint8_t *)value->text,
+                                                  value->len);
+        } else if (strcmp(key, "ttl") == 0 && number) {
+            status = polyseal_options_set_ttl_ms(options, n);
+        } else if (strcmp(key, "skew") == 0 && number) {
+            status = polyseal_options_set_skew_ms(options, n);
+        } else if (strcmp(key, "maxTokenChars") == 0 && number) {
+            status = polyseal_options_set_max_token_chars(options, (size_t)n);
+        } else if (strcmp(key, "maxDepth") == 0 && number) {
+            status = polyseal_options_set_max_depth(options, (size_t)n);
+        } else if (strcmp(key, "maxJsonBytes") == 0 && number) {
+            status = polyseal_options_set_max_json_bytes(options, (size_t)n);
+        } else if (strcmp(key, "iterations") == 0 && number) {
+            status = polyseal_options_set_iterations(options, (uint32_t)n);
+        } else if (strcmp(key, "saltBits") == 0 && number) {
+            status = polyseal_options_set_salt_bits(options, (uint32_t)n);
+        } else if (strcmp(key, "localtimeOffsetMs") == 0 && value->kind == J_NUMBER) {
+            status = polyseal_options_set_localtime_offset_ms(options, (int64_t)value->number);
+        } else {
+            fprintf(stderr, "unsupported option %s\n", key);
+        }
+        CHECK_OK(status);
+    }
+    return options;
+}
+
+/* Whether `u` holds what the case expects: payload (as parsed JSON), keyId, issuedAt, expiresAt
+ * and needsReseal. */
+static bool matches(const polyseal_unsealed *u, const json *c, const json *payload) {
+    const char *data, *key_id;
+    size_t data_len, key_id_len;
+    const json *want_id = json_get(c, "keyId");
+    const json *issued = json_get(c, "issuedAt"), *expires = json_get(c, "expiresAt");
+    const json *reseal = json_get(c, "needsReseal");
+    uint64_t want;
+    bool ok = true;
+    CHECK_OK(polyseal_unsealed_data(u, &data, &data_len));
+    CHECK_OK(polyseal_unsealed_key_id(u, &key_id, &key_id_len));
+    json *got = json_parse(data, data_len);
+    ok &= got != NULL && data[data_len] == '\0' && json_equal(got, payload);
+    json_free(got);
+    if (want_id != NULL) {
+        ok &= json_str(want_id) != NULL && want_id->len == key_id_len &&
+              memcmp(want_id->text, key_id, key_id_len) == 0;
+    }
+    if (issued != NULL) {
+        ok &= issued->kind == J_NULL ? !polyseal_unsealed_has_issued_at(u)
+                                      : u64_of(issued, &want) && polyseal_unsealed_has_issued_at(u) &&
+                                            polyseal_unsealed_issued_at(u) == want;
+    }
+    if (expires != NULL) {
+        ok &= expires->kind == J_NULL
+                  ? !polyseal_unsealed_has_expires_at(u) && polyseal_unsealed_expires_at(u) == 0
+                  : u64_of(expires, &want) && polyseal_unsealed_has_expires_at(u) &&
+                        polyseal_unsealed_expires_at(u) == want;
+    }
+    if (reseal != NULL) {
+        ok &= reseal->kind == J_BOOL && polyseal_unsealed_needs_reseal(u) == reseal->boolean;
+    }
+    return ok;
+}
+
+/* Runs one case; true when it behaved as the file says. */
+static bool run_case(const json *doc, const json *c) {
+    const char *op = json_str(json_get(c, "op"));
+    const char *result = json_str(json_get(c, "result"));
+    const json *token = json_get(c, "token"), *payload_text = json_get(c, "payload");
+    const char *format = json_str(json_get(c, "format"));
+    const polyseal_keyring *keyring = NULL;
+    polyseal_options *options = NULL;
+    const polyseal_sealer *sealer = NULL;
+    const polyseal_unsealed *unsealed = NULL;
+    json *payload = NULL;
+    polyseal_buf sealed = {NULL, 0};
+    uint64_t now;
+    bool ok = false;
+    polyseal_status status;
+
+    if (format == NULL) format = json_str(json_get(doc, "format"));
+    if (format == NULL) format = "native";
+    if (op == NULL || result == NULL || !u64_of(json_get(c, "now"), &now)) goto done;
+    if (strcmp(op, "seal") != 0 && strcmp(op, "unseal") != 0) {
+        fprintf(stderr, "unsupported op %s\n", op);
+        goto done;
+    }
+    const char *keyring_name = json_str(json_get(c, "keyring"));
+    keyring = keyring_name ? keyring_of(json_get(json_get(doc, "keyrings"), keyring_name)) : NULL;
+    options = options_of(json_get(c, "options"));
+    if (keyring == NULL) goto done;
+    const char *error = json_str(json_get(c, "error"));
+    polyseal_status expected = error ? status_named(error) : -1;
+    status = polyseal_sealer_new(keyring, format, strlen(format), options, &sealer);
+    if (status != POLYSEAL_STATUS_OK) {
+        /* A format or option the library rejects can only be an expected failure. */
+        ok = strcmp(result, "invalid") == 0 && status == expected;
+        if (!ok) fprintf(stderr, "  sealer: %s\n", polyseal_status_str(status));
+        goto done;
+    }
+
+    if (strcmp(result, "invalid") == 0) {
+        /* Out-parameters must be left untouched on failure. */
+        static const char sentinel_byte;
+        const polyseal_unsealed *sentinel = (const polyseal_unsealed *)(const void *)&sentinel_byte;
+        unsealed = sentinel;
+        if (json_str(token) != NULL) {
+            status = polyseal_sealer_unseal_at(sealer, token->text, token->len, now, &unsealed);
+        } else if (json_str(payload_text) != NULL) {
+            status = polyseal_sealer_seal_at(sealer, payload_text->text, payload_text->len, now,
+                                             &sealed);
+        } else {
+            goto done;
+        }
+        ok = expected > 0 && status == expected && unsealed == sentinel && sealed.ptr == NULL &&
+             polyseal_last_error_message(NULL, 0) > 0;
+        unsealed = NULL;
+        if (!ok) {
+            fprintf(stderr, "  got %s, expected %s\n", polyseal_status_str(status),
+                    error ? error : "(none)");
+        }
+        goto done;
+    }
+
+    if (strcmp(result, "valid") != 0 || json_str(payload_text) == NULL) goto done;
+    payload = json_parse(payload_text->text, payload_text->len);
+    if (payload == NULL) goto done;
+    ok = true;
+    if (json_str(token) != NULL) {
+        status = polyseal_sealer_unseal_at(sealer, token->text, token->len, now, &unsealed);
+        CHECK_OK(status);
+        ok &= status == POLYSEAL_STATUS_OK && matches(unsealed, c, payload);
+        polyseal_unsealed_free(unsealed);
+        unsealed = NULL;
+    } else if (strcmp(op, "unseal") == 0) {
+        ok = false;
+    }
+    if (strcmp(op, "seal") == 0) {
+        status = polyseal_sealer_seal_at(sealer, payload_text->text, payload_text->len, now, &sealed);
+        CHECK_OK(status);
+        ok &= status == POLYSEAL_STATUS_OK && sealed.ptr != NULL && sealed.ptr[sealed.len] == 0;
+        if (status == POLYSEAL_STATUS_OK) {
+            status = polyseal_sealer_unseal_at(sealer, (const char *)sealed.ptr, sealed.len, now,
+                                               &unsealed);
+            CHECK_OK(status);
+            ok &= status == POLYSEAL_STATUS_OK && matches(unsealed, c, payload);
+        }
+    }
+
+done:
+    polyseal_buf_free(&sealed);
+    polyseal_unsealed_free(unsealed);
+    polyseal_sealer_free(sealer);
+    polyseal_options_free(options);
+    polyseal_keyring_free(keyring);
+    json_free(payload);
+    return ok;
+}
+
+static int run_file(const char *path) {
+    size_t len;
+    char *text = read_file(path, &len);
+    json *doc = text ? json_parse(text, len) : NULL;
+    const json *tests = json_get(doc, "tests");
+    uint64_t expected = 0;
+    size_t executed = 0;
+    CHECK(doc != NULL);
+    CHECK(tests != NULL && tests->kind == J_ARRAY);
+    CHECK(u64_of(json_get(doc, "numberOfTests"), &expected));
+    for (size_t i = 0; tests != NULL && i < tests->len; i++) {
+        const json *c = &tests->items[i];
+        bool ok = run_case(doc, c);
+        if (!ok) {
+            const json *id = json_get(c, "tcId");
+            fprintf(stderr, "%s: tcId %s (%s) failed\n", path, id ? id->text : "?",
+                    json_str(json_get(c, "comment")) ? json_get(c, "comment")->text : "");
+        }
+        CHECK(ok);
+        executed++;
+    }
+    CHECK(executed == expected);
+    CHECK(executed > 0);
+    printf("%s: %zu of %" PRIu64 " cases executed\n", path, executed, expected);
+    json_free(doc);
+    free(text);
+    return (int)executed;
+}
+
+int main(int argc, char **argv) {
+    CHECK(argc > 1);
+    for (int i = 1; i < argc; i++) {
+        run_file(argv[i]);
+    }
+    return finish("vectors");
+}
