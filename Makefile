@@ -15,17 +15,30 @@ demo: ## Build and run the demo: seal, rotate keys, unseal
 	$(CARGO) run -q -p polyseal --example seal_unseal
 
 .PHONY: test
-test: test-rust ## Run every test suite (Rust, vectors, real peers, bindings)
+test: test-rust test-peers test-c ## Run every test suite (Rust, vectors, real peers, bindings)
 
 .PHONY: test-rust
 test-rust: ## Rust unit tests, vector files and examples
 	$(CARGO) test --workspace --all-targets
 
+.PHONY: test-peers
+test-peers: ## Real-peer tests against the npm packages (iron, iron-webcrypto, h3, iron-session, cookie)
+	tests/peers/run.sh
+
+.PHONY: test-c
+test-c: ## C API tests: vectors, contract, threads under valgrind; header drift; install
+	$(MAKE) -C tests/c test
+
+.PHONY: install
+install: ## Install libpolyseal, polyseal.h and polyseal.pc under PREFIX (default /usr/local)
+	$(MAKE) -C ffi install PREFIX=$(or $(PREFIX),/usr/local)
+
 .PHONY: check
 check: ## Formatting, clippy -D warnings and generated-file drift
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) test -q -p polyseal --test native_vectors
+	$(CARGO) test -q -p polyseal --test native_vectors --test fe26_vectors --test cookie_vectors
+	$(MAKE) -C tests/c header-check
 	@if rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then \
 		echo "cargo build -p polyseal --target wasm32-unknown-unknown"; \
 		$(CARGO) build -q -p polyseal --target wasm32-unknown-unknown; \

@@ -3,7 +3,7 @@
 //! Reads one JSON request per line on stdin and answers one JSON line on stdout, in order:
 //!
 //! ```text
-//! {"id": 1, "op": "seal", "keyring": {...}, "options": {"profile": "h3-v2"}, "now": 1764000000000,
+//! {"id": 1, "op": "seal", "keyring": {...}, "options": {"format": "h3-v2"}, "now": 1764000000000,
 //!  "payload": "{\"a\":1}", "fixedHex": "<optional: bytes the next random draws return>"}
 //! {"id": 2, "op": "unseal", "keyring": {...}, "options": {...}, "now": ..., "token": "Fe26.2*..."}
 //! ```

@@ -224,7 +224,8 @@ impl Generator {
             "keyring": ring,
             "options": options,
             "now": now,
-            "token": token,
+            // An invalid seal case has no token: the seal itself must fail.
+            "token": if op == "seal" && token.is_empty() { Value::Null } else { token.into() },
             "payload": payload,
         });
         let fields = case.as_object_mut().unwrap();
@@ -294,10 +295,10 @@ fn generate() -> Value {
         keyrings: keyrings(),
         tests: Vec::new(),
     };
-    let h3v1 = || json!({"profile": "h3-v1"});
-    let h3v2 = || json!({"profile": "h3-v2"});
-    let session = || json!({"profile": "iron-session"});
-    let iron = || json!({"profile": "iron"});
+    let h3v1 = || json!({"format": "h3-v1"});
+    let h3v2 = || json!({"format": "h3-v2"});
+    let session = || json!({"format": "iron-session"});
+    let iron = || json!({"format": "iron"});
 
     // --- Seal cases, one family per profile -------------------------------------------
     let t_h3v1 = g.seal(
@@ -312,7 +313,7 @@ fn generate() -> Value {
         "h3-v1 with maxAge 3600 s (ttl 3600000 ms)",
         &[],
         "single",
-        json!({"profile": "h3-v1", "ttl": HOUR}),
+        json!({"format": "h3-v1", "ttl": HOUR}),
         NOW,
         SESSION,
     );
@@ -329,7 +330,7 @@ fn generate() -> Value {
         "h3-v2 with idleTimeout (lastSeenAt after data) and a one-day ttl",
         &[],
         "single",
-        json!({"profile": "h3-v2", "ttl": 24 * HOUR}),
+        json!({"format": "h3-v2", "ttl": 24 * HOUR}),
         NOW,
         idle,
     );
@@ -402,15 +403,15 @@ fn generate() -> Value {
         "iron: 128 salt bits and 100 iterations",
         &[],
         "single",
-        json!({"profile": "iron", "saltBits": 128, "iterations": 100, "ttl": 60_000}),
+        json!({"format": "iron", "saltBits": 128, "iterations": 100, "ttl": 60_000}),
         NOW,
         r#"{"opts":1}"#,
     );
     let t_offset = g.seal(
-        "iron: localtimeOffsetMsec -5000 moves the expiry",
+        "iron: localtimeOffset -5000 moves the expiry",
         &[],
         "single",
-        json!({"profile": "iron", "ttl": 60_000, "localtimeOffsetMsec": -5000}),
+        json!({"format": "iron", "ttl": 60_000, "localtimeOffset": -5000}),
         NOW,
         r#"{"offset":1}"#,
     );
@@ -427,7 +428,7 @@ fn generate() -> Value {
         "iron-session with ttl 0 writes no expiry",
         &["VersionSuffix"],
         "single",
-        json!({"profile": "iron-session", "ttl": 0}),
+        json!({"format": "iron-session", "ttl": 0}),
         NOW,
         r#"{"noExpiry":true}"#,
     );
@@ -529,7 +530,7 @@ fn generate() -> Value {
         "the local offset applies when unsealing too",
         &[],
         "single",
-        json!({"profile": "iron", "localtimeOffsetMsec": -5000}),
+        json!({"format": "iron", "localtimeOffset": -5000}),
         NOW + 55_000 + 60_000 + 4_999,
         &t_offset,
         Some(r#"{"offset":1}"#),
@@ -655,7 +656,7 @@ fn generate() -> Value {
         "iron with 8192 iterations and no fallback rejects a 1-iteration token",
         &[],
         "single",
-        json!({"profile": "iron", "iterations": 8192}),
+        json!({"format": "iron", "iterations": 8192}),
         NOW,
         &t_h3v1,
         None,
@@ -872,10 +873,10 @@ fn generate() -> Value {
         Expect::Error("MALFORMED"),
     );
     g.unseal(
-        "token longer than maxTokenBytes",
+        "token longer than maxTokenChars",
         &["PolysealLimit"],
         "single",
-        json!({"profile": "h3-v1", "maxTokenBytes": 100}),
+        json!({"format": "h3-v1", "maxTokenChars": 100}),
         NOW,
         &t_h3v1,
         None,
@@ -997,7 +998,7 @@ fn generate() -> Value {
         "zero iterations",
         &["PolysealOnly"],
         "single",
-        json!({"profile": "iron", "iterations": 0}),
+        json!({"format": "iron", "iterations": 0}),
         "{}",
         "INVALID_OPTION",
     );
@@ -1005,7 +1006,7 @@ fn generate() -> Value {
         "zero salt bits",
         &["PolysealOnly"],
         "single",
-        json!({"profile": "iron", "saltBits": 0}),
+        json!({"format": "iron", "saltBits": 0}),
         "{}",
         "INVALID_OPTION",
     );
@@ -1013,7 +1014,7 @@ fn generate() -> Value {
         "unknown profile name",
         &["PolysealOnly"],
         "single",
-        json!({"profile": "h3-v3"}),
+        json!({"format": "h3-v3"}),
         "{}",
         "INVALID_OPTION",
     );
@@ -1021,7 +1022,7 @@ fn generate() -> Value {
         "expiry beyond Number.MAX_SAFE_INTEGER",
         &["PolysealOnly"],
         "single",
-        json!({"profile": "iron", "ttl": 9_007_199_254_740_991u64 - NOW + 1}),
+        json!({"format": "iron", "ttl": 9_007_199_254_740_991u64 - NOW + 1}),
         "{}",
         "INVALID_OPTION",
     );
@@ -1044,7 +1045,7 @@ fn generate() -> Value {
 
     json!({
         "file": "fe26",
-        "description": "Fe26.2 (iron) seal and unseal cases for the h3-v1, h3-v2, iron-session and iron profiles; tokens are byte-identical to @hapi/iron 7, iron-webcrypto 1/2, h3 1/2 and iron-session 8 given the same salts, IV and clock. Options are {\"profile\": name, ...overrides} with iron's names: ttl (ms), iterations, saltBits, timestampSkewSec, localtimeOffsetMsec, legacyIterations (number or null), versionSuffix, numericIds, maxTokenBytes. A valid seal case carries encryptionSalt, ivHex and integritySalt (empty for a raw-key side): sealing payload with them at now gives token byte for byte. Valid unseal cases also give keyId, needsReseal and expiresAt.",
+        "description": "Fe26.2 (iron) seal and unseal cases for the h3-v1, h3-v2, iron-session and iron profiles; tokens are byte-identical to @hapi/iron 7, iron-webcrypto 1/2, h3 1/2 and iron-session 8 given the same salts, IV and clock. Options are {\"format\": name, ...overrides}: ttl (ms), iterations, saltBits, timestampSkewSec, localtimeOffset (ms), legacyIterations (number or null), versionSuffix, numericIds, maxTokenChars. A valid seal case carries encryptionSalt, ivHex and integritySalt (empty for a raw-key side): sealing payload with them at now gives token byte for byte. Valid unseal cases also give keyId, needsReseal and expiresAt.",
         "generator": format!("polyseal {}", polyseal::VERSION),
         "numberOfTests": g.tests.len(),
         "notes": notes(),
@@ -1059,7 +1060,7 @@ fn seal_with_old_key(g: &mut Generator) -> String {
         "iron: sealed by the old key of a rotation keyring",
         &["Rotation"],
         "rotationOld",
-        json!({"profile": "iron"}),
+        json!({"format": "iron"}),
         NOW,
         r#"{"rotated":1}"#,
     )
@@ -1070,7 +1071,7 @@ fn seal_session_old(g: &mut Generator) -> String {
         "iron-session: sealed by an older numeric id",
         &["VersionSuffix", "Rotation"],
         "sessionOld",
-        json!({"profile": "iron-session"}),
+        json!({"format": "iron-session"}),
         NOW,
         r#"{"old":1}"#,
     )

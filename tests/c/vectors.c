@@ -4,7 +4,7 @@
  * usage: vectors FILE.json...
  *
  * Per case: build the keyring from keyrings[case.keyring] and the options from case.options, with
- * the format from case.format, else the file's format, else "native". Valid seal cases unseal
+ * the format from case.options.format, else "native". Valid seal cases unseal
  * the token, and also seal the payload at `now` and unseal that; valid unseal cases unseal the
  * token; invalid cases must fail with exactly case.error (unsealing the token, or sealing the
  * payload when there is no token). Only the Rust runner can fix nonces, so tokens are never
@@ -112,7 +112,9 @@ static polyseal_options *options_of(const json *spec) {
         uint64_t n = 0;
         polyseal_status status = POLYSEAL_STATUS_INVALID_ARGUMENT;
         bool number = u64_of(value, &n);
-        if (strcmp(key, "cookieName") == 0 && value->kind == J_STRING) {
+        if (strcmp(key, "format") == 0 && value->kind == J_STRING) {
+            status = POLYSEAL_STATUS_OK; /* chosen by run_case */
+        } else if (strcmp(key, "cookieName") == 0 && value->kind == J_STRING) {
             status = polyseal_options_set_cookie_name(options, value->text, value->len);
         } else if (strcmp(key, "context") == 0 && value->kind == J_STRING) {
             status = polyseal_options_set_context(options, (const uint8_t *)value->text,
@@ -131,7 +133,7 @@ static polyseal_options *options_of(const json *spec) {
             status = polyseal_options_set_iterations(options, (uint32_t)n);
         } else if (strcmp(key, "saltBits") == 0 && number) {
             status = polyseal_options_set_salt_bits(options, (uint32_t)n);
-        } else if (strcmp(key, "localtimeOffsetMs") == 0 && value->kind == J_NUMBER) {
+        } else if (strcmp(key, "localtimeOffset") == 0 && value->kind == J_NUMBER) {
             status = polyseal_options_set_localtime_offset_ms(options, (int64_t)value->number);
         } else {
             fprintf(stderr, "unsupported option %s\n", key);
@@ -182,7 +184,7 @@ static bool run_case(const json *doc, const json *c) {
     const char *op = json_str(json_get(c, "op"));
     const char *result = json_str(json_get(c, "result"));
     const json *token = json_get(c, "token"), *payload_text = json_get(c, "payload");
-    const char *format = json_str(json_get(c, "format"));
+    const char *format = json_str(json_get(json_get(c, "options"), "format"));
     const polyseal_keyring *keyring = NULL;
     polyseal_options *options = NULL;
     const polyseal_sealer *sealer = NULL;
@@ -193,7 +195,6 @@ static bool run_case(const json *doc, const json *c) {
     bool ok = false;
     polyseal_status status;
 
-    if (format == NULL) format = json_str(json_get(doc, "format"));
     if (format == NULL) format = "native";
     if (op == NULL || result == NULL || !u64_of(json_get(c, "now"), &now)) goto done;
     if (strcmp(op, "seal") != 0 && strcmp(op, "unseal") != 0) {

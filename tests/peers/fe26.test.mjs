@@ -199,7 +199,7 @@ async function errorCases(peer) {
   const otherRing = { entries: [{ id: peer === ironSession ? '1' : 'k1', secret: randomPassword(random) }] };
   const missingRing = { entries: [{ id: peer === ironSession ? '9' : 'zz', secret: password }, { id: '8', secret: password }] };
   const idLessFromCore = (await cli.seal({
-    value, keyring: coreKeyring({ entries: [{ id: '', secret: password }] }), options: { ...peer.coreOptions(params), profile: peer === ironSession ? 'iron' : peer.coreOptions(params).profile },
+    value, keyring: coreKeyring({ entries: [{ id: '', secret: password }] }), options: { ...peer.coreOptions(params), format: peer === ironSession ? 'iron' : peer.coreOptions(params).format },
   })).token;
   const cases = [
     { name: 'package token, ciphertext tampered', token: tamper(fromPeer, 4), ring, expect: 'BAD_SEAL' },
@@ -250,10 +250,10 @@ test('h3-v2: a 1-iteration cookie is accepted and resealed by both h3 and polyse
   const ring = { entries: [{ id: '', secret: randomPassword(random) }] };
   const session = randomValue(h3v1);
   const legacy = await h3v1.seal(session, ring, {});
-  const core = await cli.unseal({ token: legacy, keyring: coreKeyring(ring), options: { profile: 'h3-v2' } });
+  const core = await cli.unseal({ token: legacy, keyring: coreKeyring(ring), options: { format: 'h3-v2' } });
   assert.deepEqual([core.ok, core.needsReseal], [true, true], core.message);
   assert.equal(core.payload, JSON.stringify(session));
-  const strict = await cli.unseal({ token: legacy, keyring: coreKeyring(ring), options: { profile: 'h3-v2', legacyIterations: null } });
+  const strict = await cli.unseal({ token: legacy, keyring: coreKeyring(ring), options: { format: 'h3-v2', legacyIterations: null } });
   assert.equal(strict.code, 'BAD_SEAL');
 
   const event = h3v2.module.mockEvent('/', { headers: { cookie: `h3=${legacy}` } });
@@ -263,10 +263,10 @@ test('h3-v2: a 1-iteration cookie is accepted and resealed by both h3 and polyse
   assert.ok(cookie, 'h3 v2 resends a cookie for a legacy session');
   const resealed = decodeURIComponent(cookie.slice(3).split(';')[0]);
   assert.notEqual(resealed, legacy);
-  const fresh = await cli.unseal({ token: resealed, keyring: coreKeyring(ring), options: { profile: 'h3-v2' } });
+  const fresh = await cli.unseal({ token: resealed, keyring: coreKeyring(ring), options: { format: 'h3-v2' } });
   assert.deepEqual([fresh.ok, fresh.needsReseal], [true, false], fresh.message);
   assert.deepEqual(JSON.parse(fresh.payload).data, session.data);
-  const v1Reader = await cli.unseal({ token: resealed, keyring: coreKeyring(ring), options: { profile: 'h3-v1' } });
+  const v1Reader = await cli.unseal({ token: resealed, keyring: coreKeyring(ring), options: { format: 'h3-v1' } });
   assert.equal(v1Reader.code, 'BAD_SEAL', 'an 8192-iteration cookie is not an h3-v1 cookie');
   pass(h3v2, 4);
 });
@@ -274,7 +274,7 @@ test('h3-v2: a 1-iteration cookie is accepted and resealed by both h3 and polyse
 test('iron-session: tokens carry ~2 and id 1 for a string password, as iron-session writes them', async () => {
   const ring = { entries: [{ id: '', secret: randomPassword(random) }] };
   const value = randomData(random);
-  const ours = (await cli.seal({ value, keyring: coreKeyring(ring), options: { profile: 'iron-session' } })).token;
+  const ours = (await cli.seal({ value, keyring: coreKeyring(ring), options: { format: 'iron-session' } })).token;
   const theirs = await ironSession.seal(value, ring, {});
   for (const token of [ours, theirs]) {
     assert.match(token, /^Fe26\.2\*1\*[0-9a-f]{64}\*[\w-]{22}\*[\w-]+\*\d+\*[0-9a-f]{64}\*[\w-]{43}~2$/);

@@ -49,11 +49,11 @@ function jsRing(keyring) {
 }
 
 function effective(options) {
-  const base = PROFILES[options.profile];
+  const base = PROFILES[options.format];
   return {
     ttlMs: options.ttl ?? base.ttl,
     iterations: options.iterations ?? base.iterations,
-    offsetMs: options.localtimeOffsetMsec ?? 0,
+    offsetMs: options.localtimeOffset ?? 0,
     skewSec: options.timestampSkewSec ?? 60,
     suffix: base.suffix ?? false,
   };
@@ -89,7 +89,7 @@ async function checkSeal(c, ring, params) {
     assert.equal(token + (params.suffix ? '~2' : ''), expected, `tcId ${c.tcId}: ${peer.name}`);
     passPeer(peer);
   }
-  const ownPeer = own[c.options.profile];
+  const ownPeer = own[c.options.format];
   if (ownPeer === h3v1 || ownPeer === h3v2) {
     const token = await at(c.now, () => ownPeer.seal(value, sealRing, { ...params, fixed }));
     assert.equal(token, expected, `tcId ${c.tcId}: ${ownPeer.name} sealSession`);
@@ -138,7 +138,7 @@ async function checkInvalid(c, ring, params, peers) {
 
 /** The packages that speak a case's profile. */
 function peersFor(c) {
-  const ownPeer = own[c.options.profile];
+  const ownPeer = own[c.options.format];
   if (c.flags.includes('Legacy')) return [h3v2];
   return [...generic, ...(ownPeer ? [ownPeer] : [])];
 }

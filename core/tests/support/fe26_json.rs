@@ -42,14 +42,11 @@ fn secret(json: &Value) -> Result<Secret> {
     Err(bad_argument("a secret needs \"password\" or \"keyHex\""))
 }
 
-/// `{"profile": "h3-v2", ...overrides}` with iron's option names: `ttl` (ms), `iterations`,
-/// `saltBits`, `timestampSkewSec`, `localtimeOffsetMsec`, `legacyIterations` (number or null),
-/// `versionSuffix`, `numericIds`, `maxTokenBytes`. Unknown names are rejected.
+/// `{"format": "h3-v2", ...overrides}`: `ttl` (ms), `iterations`, `saltBits`,
+/// `timestampSkewSec`, `localtimeOffset` (ms), `legacyIterations` (number or null),
+/// `versionSuffix`, `numericIds`, `maxTokenChars`. Unknown names are rejected.
 pub fn options(json: &Value) -> Result<IronOptions> {
-    let profile = json
-        .get("profile")
-        .and_then(Value::as_str)
-        .unwrap_or("iron");
+    let profile = json.get("format").and_then(Value::as_str).unwrap_or("iron");
     let mut options = IronOptions::for_profile_name(profile)?;
     let Some(fields) = json.as_object() else {
         return Err(bad_option("options must be a JSON object"));
@@ -62,12 +59,12 @@ pub fn options(json: &Value) -> Result<IronOptions> {
 
 fn apply(options: &mut IronOptions, name: &str, value: &Value) -> Result<()> {
     match name {
-        "profile" => {}
+        "format" => {}
         "ttl" => options.ttl_ms = unsigned(name, value)?,
         "iterations" => options.iterations = small(name, value)?,
         "saltBits" => options.salt_bits = small(name, value)?,
         "timestampSkewSec" => options.timestamp_skew_sec = unsigned(name, value)?,
-        "localtimeOffsetMsec" => {
+        "localtimeOffset" => {
             options.localtime_offset_ms = value
                 .as_i64()
                 .ok_or_else(|| bad_option(&format!("{name} must be an integer")))?
@@ -76,7 +73,7 @@ fn apply(options: &mut IronOptions, name: &str, value: &Value) -> Result<()> {
         "legacyIterations" => options.legacy_iterations = Some(small(name, value)?),
         "versionSuffix" => options.version_suffix = flag(name, value)?,
         "numericIds" => options.numeric_ids = flag(name, value)?,
-        "maxTokenBytes" => options.max_token_bytes = unsigned(name, value)? as usize,
+        "maxTokenChars" => options.max_token_bytes = unsigned(name, value)? as usize,
         _ => return Err(bad_option(&format!("unknown Fe26.2 option {name:?}"))),
     }
     Ok(())

@@ -66,7 +66,7 @@ function ironOptions(defaults, { ttlMs = 0, iterations = 1, offsetMs = 0, saltBi
 }
 
 const genericCoreOptions = ({ ttlMs = 0, iterations = 1, offsetMs = 0 } = {}) => ({
-  profile: 'iron', ttl: ttlMs, iterations, localtimeOffsetMsec: offsetMs,
+  format: 'iron', ttl: ttlMs, iterations, localtimeOffset: offsetMs,
 });
 
 function h3Config(ring, password, { ttlMs = 0, offsetMs = 0, fixed, iterations } = {}, h3Defaults) {
@@ -123,7 +123,7 @@ export const h3v1 = {
     { context: { sessions: { h3: session } } }, h3Config(ring, sealPassword(ring), params, H3_V1_DEFAULTS)),
   unseal: (token, ring, params = {}) => H3v1.unsealSession(
     { context: {} }, h3Config(ring, unsealPassword(ring), { ttlMs: params.ttlMs }, H3_V1_DEFAULTS), token),
-  coreOptions: ({ ttlMs = 0, offsetMs = 0 } = {}) => ({ profile: 'h3-v1', ttl: ttlMs, localtimeOffsetMsec: offsetMs }),
+  coreOptions: ({ ttlMs = 0, offsetMs = 0 } = {}) => ({ format: 'h3-v1', ttl: ttlMs, localtimeOffset: offsetMs }),
 };
 
 function h3v2Event(session) {
@@ -137,7 +137,7 @@ export const h3v2 = {
   seal: (session, ring, params = {}) => H3v2.sealSession(h3v2Event(session), h3Config(ring, sealPassword(ring), params, H3_V2_DEFAULTS)),
   unseal: (token, ring, params = {}) => H3v2.unsealSession(
     H3v2.mockEvent('/'), h3Config(ring, unsealPassword(ring), { ttlMs: params.ttlMs }, H3_V2_DEFAULTS), token),
-  coreOptions: ({ ttlMs = 0, offsetMs = 0 } = {}) => ({ profile: 'h3-v2', ttl: ttlMs, localtimeOffsetMsec: offsetMs }),
+  coreOptions: ({ ttlMs = 0, offsetMs = 0 } = {}) => ({ format: 'h3-v2', ttl: ttlMs, localtimeOffset: offsetMs }),
   module: H3v2,
 };
 
@@ -154,7 +154,7 @@ export const ironSession = {
     password: ironSessionPassword(ring), ...(ttlMs !== undefined ? { ttl: ttlMs / 1000 } : {}),
   }),
   unseal: (token, ring) => IronSession.unsealData(token, { password: ironSessionPassword(ring) }),
-  coreOptions: ({ ttlMs } = {}) => ({ profile: 'iron-session', ...(ttlMs !== undefined ? { ttl: ttlMs } : {}) }),
+  coreOptions: ({ ttlMs } = {}) => ({ format: 'iron-session', ...(ttlMs !== undefined ? { ttl: ttlMs } : {}) }),
 };
 
 export const allPeers = [hapiIron, ironWebcrypto1, ironWebcrypto2, h3v1, h3v2, ironSession];
