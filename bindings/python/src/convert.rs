@@ -134,6 +134,26 @@ fn int(integer: &Bound<'_, PyInt>) -> PyResult<Value> {
     ))
 }
 
+/// A `str` argument as Rust text: anything else, or text with an unpaired surrogate, is
+/// `INVALID_ARGUMENT`.
+pub(crate) fn text_argument(value: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+    let py = value.py();
+    let Ok(text) = value.cast::<PyString>() else {
+        return Err(fail(
+            py,
+            ErrorCode::InvalidArgument,
+            format!("{name} must be a str, got {}", type_name(value)),
+        ));
+    };
+    text.to_cow().map(|text| text.into_owned()).map_err(|_| {
+        fail(
+            py,
+            ErrorCode::InvalidArgument,
+            format!("{name} holds an unpaired surrogate"),
+        )
+    })
+}
+
 /// The name of an object's type, for messages.
 pub(crate) fn type_name(object: &Bound<'_, PyAny>) -> String {
     object

@@ -4,7 +4,7 @@ use polyseal::{ErrorCode, KeyringBuilder, Secret};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyMapping, PyString, PyTuple};
 
-use crate::convert::type_name;
+use crate::convert::{text_argument, type_name};
 use crate::errors::{IntoPyResult, fail};
 
 /// Secrets with ids; the current one seals, every one unseals.
@@ -19,7 +19,10 @@ pub(crate) struct Keyring {
 impl Keyring {
     #[new]
     #[pyo3(signature = (secret_or_entries, *, current = None))]
-    fn new(secret_or_entries: &Bound<'_, PyAny>, current: Option<String>) -> PyResult<Self> {
+    fn new(
+        secret_or_entries: &Bound<'_, PyAny>,
+        current: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         let py = secret_or_entries.py();
         let mut builder = polyseal::Keyring::builder();
         if let Ok(entries) = secret_or_entries.cast::<PyMapping>() {
@@ -46,7 +49,7 @@ impl Keyring {
             builder = add_entry(builder, "", secret_or_entries)?;
         }
         if let Some(current) = current {
-            builder = builder.current(&current);
+            builder = builder.current(&text_argument(current, "current")?);
         }
         Ok(Keyring {
             inner: builder.build().into_py_result(py)?,

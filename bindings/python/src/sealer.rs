@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::pyclass::{PyTraverseError, PyVisit};
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyString};
 
-use crate::convert::{self, type_name};
+use crate::convert::{self, text_argument, type_name};
 use crate::errors::{IntoPyResult, fail};
 use crate::keyring::Keyring;
 use crate::time;
@@ -26,9 +26,9 @@ impl Sealer {
     #[pyo3(signature = (
         keyring,
         *,
-        format = "native".to_owned(),
+        format = None,
         ttl = None,
-        cookie_name = String::new(),
+        cookie_name = None,
         context = None,
         skew = None,
         iterations = None,
@@ -45,10 +45,10 @@ impl Sealer {
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        keyring: Bound<'_, Keyring>,
-        format: String,
+        keyring: &Bound<'_, PyAny>,
+        format: Option<&Bound<'_, PyAny>>,
         ttl: Option<&Bound<'_, PyAny>>,
-        cookie_name: String,
+        cookie_name: Option<&Bound<'_, PyAny>>,
         context: Option<&Bound<'_, PyAny>>,
         skew: Option<&Bound<'_, PyAny>>,
         iterations: Option<&Bound<'_, PyAny>>,
@@ -59,10 +59,20 @@ impl Sealer {
         max_depth: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let py = keyring.py();
-        let mut options = SealerOptions {
-            cookie_name,
-            ..SealerOptions::default()
+        let Ok(keyring) = keyring.cast::<Keyring>() else {
+            return Err(fail(
+                py,
+                ErrorCode::InvalidArgument,
+                format!(
+                    "keyring must be a polyseal.Keyring, got {}",
+                    type_name(keyring)
+                ),
+            ));
         };
+        let mut options = SealerOptions::default();
+        if let Some(cookie_name) = cookie_name {
+            options.cookie_name = text_argument(cookie_name, "cookie_name")?;
+        }
         if let Some(ttl) = ttl {
             options.ttl_ms = Some(time::duration_ms(ttl, "ttl")?);
         }
@@ -90,12 +100,17 @@ impl Sealer {
         if let Some(depth) = max_depth {
             options.json.max_depth = count(depth, "max_depth", usize::MAX as u64)? as usize;
         }
-        let format = Format::from_name(&format).into_py_result(py)?;
+        let format = match format {
+            Some(format) => {
+                Format::from_name(&text_argument(format, "format")?).into_py_result(py)?
+            }
+            None => Format::Native,
+        };
         let inner = polyseal::Sealer::with_options(keyring.get().inner.clone(), format, options)
             .into_py_result(py)?;
         Ok(Sealer {
             inner,
-            keyring: keyring.unbind(),
+            keyring: keyring.clone().unbind(),
         })
     }
 
@@ -173,10 +188,6 @@ impl Sealer {
             "Sealer({keyring}, format='{}', cookie_name={cookie_name}, ttl={ttl})",
             self.format()
         ))
-    }
-
-    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.keyring)
     }
 }
 

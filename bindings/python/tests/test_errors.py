@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pickle
 import re
-from typing import Dict, Type
+from typing import Any, Callable, Dict, List, Tuple, Type
 
 import pytest
 
@@ -97,7 +97,7 @@ def test_str_repr_and_pickle() -> None:
 
 def test_raised_errors_carry_code_and_class(sealer: polyseal.Sealer) -> None:
     token = sealer.seal_at({"a": 1}, NOW)
-    cases = [
+    cases: List[Tuple[Callable[[], Any], Type[PolysealError], str]] = [
         (lambda: sealer.unseal_at("", NOW), InvalidTokenError, "MALFORMED"),
         (lambda: sealer.unseal_at("Ag" + token[2:], NOW), InvalidTokenError, "UNSUPPORTED_VERSION"),
         (lambda: sealer.unseal_at(token[:-2] + "AA", NOW), InvalidTokenError, "BAD_SEAL"),
@@ -112,7 +112,11 @@ def test_raised_errors_carry_code_and_class(sealer: polyseal.Sealer) -> None:
         (lambda: sealer.seal_at({"a": float("nan")}, NOW), InvalidJsonError, "INVALID_JSON"),
         (lambda: sealer.seal_at({1: "a"}, NOW), InvalidArgumentError, "INVALID_ARGUMENT"),
         (lambda: polyseal.Keyring("short"), ConfigError, "INVALID_PASSWORD"),
-        (lambda: polyseal.Sealer(sealer.keyring, format="fernet"), ConfigError, "INVALID_OPTION"),
+        (
+            lambda: polyseal.Sealer(sealer.keyring, format="fernet"),  # type: ignore[arg-type]
+            ConfigError,
+            "INVALID_OPTION",
+        ),
         (
             lambda: polyseal.Sealer(sealer.keyring, max_token_chars=50).seal_at({}, NOW),
             TooLargeError,

@@ -105,6 +105,12 @@ def test_wrong_types_raise_invalid_argument(entries: Any) -> None:
     assert isinstance(raised.value, TypeError)
 
 
+@pytest.mark.parametrize("current", [1, b"k1", "\ud800"])
+def test_current_must_be_text(current: Any) -> None:
+    with pytest.raises(InvalidArgumentError):
+        polyseal.Keyring({"k1": PASSWORD_A}, current=current)
+
+
 def test_keyrings_are_immutable() -> None:
     keyring = polyseal.Keyring(PASSWORD_A)
     with pytest.raises(AttributeError):

@@ -90,6 +90,10 @@ def test_bad_instants_are_invalid_arguments(sealer: polyseal.Sealer, now: Any) -
         {"max_depth": "64"},
         {"context": 42},
         {"localtime_offset": "1"},
+        {"format": 5},
+        {"format": b"native"},
+        {"cookie_name": 5},
+        {"cookie_name": "se\udc80ssion"},
     ],
 )
 def test_options_of_the_wrong_type_are_invalid_arguments(
@@ -176,7 +180,15 @@ def test_unsealed_is_frozen_and_its_repr_hides_the_data(sealer: polyseal.Sealer)
     with pytest.raises(AttributeError):
         opened.key_id = "k1"  # type: ignore[misc]
     with pytest.raises(TypeError):
-        polyseal.Unsealed()  # type: ignore[call-arg]
+        polyseal.Unsealed()
+
+
+def test_the_keyring_must_be_a_keyring() -> None:
+    with pytest.raises(InvalidArgumentError) as raised:
+        polyseal.Sealer(PASSWORD_A)  # type: ignore[arg-type]
+    assert "polyseal.Keyring" in raised.value.message
+    with pytest.raises(InvalidArgumentError):
+        polyseal.seal(1, {"k1": PASSWORD_A})  # type: ignore[arg-type]
 
 
 def test_tokens_must_be_text(sealer: polyseal.Sealer) -> None:

@@ -29,7 +29,7 @@ def test_eight_threads_share_one_keyring() -> None:
     expected = [summary(sealer.unseal_at(token, NOW + 1)) for token in tokens]
 
     def work(thread: int) -> List[Tuple[Any, ...]]:
-        seen = []
+        seen: List[Tuple[Any, ...]] = []
         for round_ in range(ROUNDS):
             seen.extend(summary(sealer.unseal_at(token, NOW + 1)) for token in tokens)
             data = {"thread": thread, "round": round_}
