@@ -1,0 +1,81 @@
+"""One keyring shared by many threads, and the GIL released while the crypto runs."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, List, Tuple
+
+import polyseal
+
+from conftest import HOUR, NOW, PASSWORD_A, PASSWORD_B
+
+THREADS = 8
+ROUNDS = 40
+
+
+def summary(opened: polyseal.Unsealed) -> Tuple[Any, ...]:
+    return (opened.data, opened.key_id, opened.issued_at, opened.expires_at, opened.needs_reseal)
+
+
+def test_eight_threads_share_one_keyring() -> None:
+    keyring = polyseal.Keyring({"k2": PASSWORD_B, "k1": PASSWORD_A})
+    sealer = polyseal.Sealer(keyring, cookie_name="session", ttl=HOUR)
+    old = polyseal.Sealer(polyseal.Keyring({"k1": PASSWORD_A}), cookie_name="session", ttl=HOUR)
+    payloads = [{"user": n, "roles": ["a", "b"], "name": "Zoë"} for n in range(8)]
+    tokens = [sealer.seal_at(p, NOW) for p in payloads] + [old.seal_at(p, NOW) for p in payloads]
+    expected = [summary(sealer.unseal_at(token, NOW + 1)) for token in tokens]
+
+    def work(thread: int) -> List[Tuple[Any, ...]]:
+        seen: List[Tuple[Any, ...]] = []
+        for round_ in range(ROUNDS):
+            seen.extend(summary(sealer.unseal_at(token, NOW + 1)) for token in tokens)
+            data = {"thread": thread, "round": round_}
+            fresh = sealer.seal_at(data, NOW)
+            assert sealer.unseal_at(fresh, NOW).data == data
+            assert polyseal.unseal_at(polyseal.seal_at(data, keyring, NOW), keyring, NOW) == data
+        return seen
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        results = list(pool.map(work, range(THREADS)))
+    assert len(results) == THREADS
+    for seen in results:
+        assert seen == expected * ROUNDS
+    assert any(item[4] for item in expected) and not all(item[4] for item in expected)
+
+
+def test_the_gil_is_released_while_sealing_and_unsealing() -> None:
+    """With a huge switch interval the main thread never hands the GIL over by itself, so the
+    spinning thread can only count while a call runs detached from the interpreter."""
+    big = 10**8
+    sealer = polyseal.Sealer(polyseal.Keyring(PASSWORD_A), max_token_chars=big, max_json_bytes=big)
+    payload = {"blob": "x" * 4_000_000}
+    token = sealer.seal_at(payload, NOW)
+    ticks = 0
+    stop = False
+    started = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        started.set()
+        while not stop:
+            ticks += 1
+            time.sleep(0.0002)  # hands the GIL back to the main thread quickly
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
+    spinner = threading.Thread(target=spin)
+    try:
+        spinner.start()
+        started.wait()
+        for call in (lambda: sealer.unseal_at(token, NOW), lambda: sealer.seal_at(payload, NOW)):
+            before = ticks
+            for _ in range(5):
+                call()
+            assert ticks > before
+    finally:
+        stop = True
+        sys.setswitchinterval(previous)
+        spinner.join()

@@ -1,0 +1,79 @@
+"""A usage sample for `mypy --strict` (make typecheck); test_typing.py also runs it."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import Any, List, Optional
+
+import polyseal
+
+if sys.version_info >= (3, 11):
+    from typing import assert_type
+else:  # pragma: no cover
+
+    def assert_type(value: Any, _type: Any) -> Any:
+        return value
+
+
+def main() -> List[str]:
+    keyring = polyseal.Keyring(
+        {
+            "k2026": "a-new-password-of-at-least-32-characters!",
+            "k2025": b"\x01" * 32,
+            "split": {"encryption": "an-encryption-password-of-32-chars!!", "integrity": b"\x02" * 32},
+        },
+        current="k2026",
+    )
+    assert_type(keyring.ids, tuple[str, ...])
+    assert_type(keyring.current, str)
+
+    sealer = polyseal.Sealer(
+        keyring,
+        format="native",
+        cookie_name="session",
+        ttl=timedelta(hours=1),
+        context=b"tenant-42",
+        skew=30,
+        max_depth=32,
+    )
+    token = sealer.seal({"userId": 12345, "roles": ["admin"]})
+    assert_type(token, str)
+
+    opened = sealer.unseal(token)
+    assert_type(opened, polyseal.Unsealed)
+    assert_type(opened.key_id, str)
+    assert_type(opened.issued_at, Optional[float])
+    assert_type(opened.expires_at, Optional[float])
+    assert_type(opened.needs_reseal, bool)
+    user_id: int = opened.data["userId"]
+
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    at = sealer.unseal_at(sealer.seal_at([1, 2], now), now.timestamp())
+    assert_type(at.data, Any)
+
+    quick = polyseal.seal({"n": user_id}, keyring, ttl=60.0, cookie_name="session")
+    data = polyseal.unseal(quick, keyring, cookie_name="session")
+    later = polyseal.unseal_at(
+        polyseal.seal_at(data, keyring, 1_764_000_000), keyring, now=1_764_000_001
+    )
+
+    formats: tuple[str, ...] = polyseal.FORMATS
+    codes: dict[str, int] = polyseal.ERROR_CODES
+    version: str = polyseal.__version__
+    messages: List[str] = [version, str(len(formats)), str(codes["EXPIRED"]), str(later)]
+    try:
+        polyseal.unseal("not-a-token", keyring)
+    except polyseal.ExpiredError as error:
+        messages.append(error.code)
+    except polyseal.InvalidTokenError as error:
+        assert_type(error.code, str)
+        assert_type(error.number, int)
+        messages.append(f"{error.code} {error.number}: {error.message}")
+    except polyseal.PolysealError as error:
+        messages.append(str(error))
+    return messages
+
+
+if __name__ == "__main__":
+    print("\n".join(main()))
