@@ -4,8 +4,8 @@
 //! alphabet, and no non-zero trailing bits — so exactly one text decodes to a given byte string
 //! and a token cannot be altered without changing its bytes.
 
-use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::{DecodeError, Engine};
 
 use crate::error::{ErrorCode, Result, fail};
 
@@ -20,11 +20,25 @@ pub fn encode_into(bytes: &[u8], out: &mut String) {
 }
 
 /// Decodes canonical unpadded base64url; `what` names the field in the error.
+///
+/// The error names the problem and its offset but never the offending character: token bytes
+/// stay out of messages and logs.
 pub fn decode(text: &str, what: &str) -> Result<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(text).map_err(|e| {
+        let problem = match e {
+            DecodeError::InvalidByte(offset, b'=') => format!("padding at offset {offset}"),
+            DecodeError::InvalidByte(offset, _) => {
+                format!("a character outside the alphabet at offset {offset}")
+            }
+            DecodeError::InvalidLength(length) => format!("an impossible length ({length})"),
+            DecodeError::InvalidLastSymbol { offset, .. } => {
+                format!("non-zero trailing bits at offset {offset}")
+            }
+            DecodeError::InvalidPadding => "padding".to_owned(),
+        };
         fail(
             ErrorCode::Malformed,
-            format!("{what} is not canonical base64url: {e}"),
+            format!("{what} is not canonical base64url: it has {problem}"),
         )
     })
 }

@@ -17,6 +17,10 @@ pub const DEFAULT_MAX_JSON_BYTES: usize = 64 * 1024;
 /// Default deepest nesting of arrays and objects accepted.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
 
+/// Deepest nesting a caller may configure: the parser underneath stops at 128 levels, and a
+/// limit it cannot honour would seal tokens that can never be opened.
+pub const MAX_CONFIGURABLE_DEPTH: usize = 127;
+
 /// Limits applied when a payload is parsed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JsonLimits {
@@ -32,6 +36,25 @@ impl Default for JsonLimits {
             max_bytes: DEFAULT_MAX_JSON_BYTES,
             max_depth: DEFAULT_MAX_DEPTH,
         }
+    }
+}
+
+impl JsonLimits {
+    /// Rejects limits that cannot be honoured (`INVALID_OPTION`).
+    pub fn validate(&self) -> Result<()> {
+        if self.max_depth == 0 || self.max_depth > MAX_CONFIGURABLE_DEPTH {
+            return Err(fail(
+                ErrorCode::InvalidOption,
+                format!(
+                    "max_depth must be 1 ..= {MAX_CONFIGURABLE_DEPTH}, got {}",
+                    self.max_depth
+                ),
+            ));
+        }
+        if self.max_bytes == 0 {
+            return Err(fail(ErrorCode::InvalidOption, "max_bytes must be positive"));
+        }
+        Ok(())
     }
 }
 
@@ -224,6 +247,33 @@ mod tests {
             parse(b"\xff", limits).unwrap_err().code(),
             ErrorCode::InvalidJson
         );
+    }
+
+    #[test]
+    fn limits_beyond_the_parser_are_refused() {
+        let deepest = JsonLimits {
+            max_depth: MAX_CONFIGURABLE_DEPTH,
+            ..JsonLimits::default()
+        };
+        assert!(deepest.validate().is_ok());
+        let nested = format!("{}1{}", "[".repeat(127), "]".repeat(127));
+        assert!(parse(nested.as_bytes(), deepest).is_ok());
+        for bad in [
+            JsonLimits {
+                max_depth: 128,
+                ..deepest
+            },
+            JsonLimits {
+                max_depth: 0,
+                ..deepest
+            },
+            JsonLimits {
+                max_bytes: 0,
+                ..deepest
+            },
+        ] {
+            assert_eq!(bad.validate().unwrap_err().code(), ErrorCode::InvalidOption);
+        }
     }
 
     #[test]
