@@ -182,11 +182,17 @@ impl Reader<'_> {
         self.napi(check_status!(unsafe {
             sys::napi_is_array(env, value, &mut is_array)
         }))?;
-        if is_array {
-            let mut length = 0u32;
-            self.napi(check_status!(unsafe {
-                sys::napi_get_array_length(env, value, &mut length)
-            }))?;
+        // napi's check does not see through a Proxy (Vue's reactive arrays, immer drafts);
+        // `JSON.stringify` does, through `Array.isArray`.
+        let proxied = !is_array && self.napi(array_is_array(env, value))?;
+        if is_array || proxied {
+            let length = self.napi(if is_array {
+                let mut length = 0u32;
+                check_status!(unsafe { sys::napi_get_array_length(env, value, &mut length) })
+                    .map(|()| length)
+            } else {
+                proxy_length(env, value)
+            })?;
             let mut items = Vec::with_capacity(length.min(1024) as usize);
             for index in 0..length {
                 let mut item = ptr::null_mut();
@@ -262,8 +268,40 @@ fn type_of(env: sys::napi_env, value: sys::napi_value) -> Result<ValueType> {
     Ok(ValueType::from(kind))
 }
 
+/// `Array.isArray(value)`, which sees through proxies.
+fn array_is_array(env: sys::napi_env, value: sys::napi_value) -> Result<bool> {
+    let mut global = ptr::null_mut();
+    check_status!(unsafe { sys::napi_get_global(env, &mut global) })?;
+    let mut array = ptr::null_mut();
+    check_status!(unsafe {
+        sys::napi_get_named_property(env, global, c"Array".as_ptr(), &mut array)
+    })?;
+    let mut is_array = ptr::null_mut();
+    check_status!(unsafe {
+        sys::napi_get_named_property(env, array, c"isArray".as_ptr(), &mut is_array)
+    })?;
+    let mut result = ptr::null_mut();
+    check_status!(unsafe {
+        sys::napi_call_function(env, array, is_array, 1, &value, &mut result)
+    })?;
+    let mut flag = false;
+    check_status!(unsafe { sys::napi_get_value_bool(env, result, &mut flag) })?;
+    Ok(flag)
+}
+
+/// The `length` of a proxied array.
+fn proxy_length(env: sys::napi_env, value: sys::napi_value) -> Result<u32> {
+    let mut length = ptr::null_mut();
+    check_status!(unsafe {
+        sys::napi_get_named_property(env, value, c"length".as_ptr(), &mut length)
+    })?;
+    let mut number = 0u32;
+    check_status!(unsafe { sys::napi_get_value_uint32(env, length, &mut number) })?;
+    Ok(number)
+}
+
 /// A plain object has `Object.prototype` (of any realm) or `null` as its prototype.
-fn is_plain_object(env: sys::napi_env, value: sys::napi_value) -> Result<bool> {
+pub fn is_plain_object(env: sys::napi_env, value: sys::napi_value) -> Result<bool> {
     let mut prototype = ptr::null_mut();
     check_status!(unsafe { sys::napi_get_prototype(env, value, &mut prototype) })?;
     if type_of(env, prototype)? == ValueType::Null {

@@ -9,6 +9,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use polyseal::{ErrorCode, KeyringBuilder, Secret};
 
+use crate::convert;
 use crate::error::{Failure, Outcome, guard};
 use crate::options::{self, own_keys};
 
@@ -139,7 +140,10 @@ pub fn build(
     let mut builder = polyseal::Keyring::builder();
     if let Some(secret) = secret(env, secrets, label)? {
         builder = builder.secret("", secret);
-    } else if secrets.get_type().map_err(fail)? != ValueType::Object {
+    } else if secrets.get_type().map_err(fail)? != ValueType::Object
+        || !(secrets.is_array().map_err(fail)?
+            || convert::is_plain_object(env.raw(), secrets.raw()).map_err(fail)?)
+    {
         return Err(Failure::invalid_argument(format!(
             "{label} must be a password, 32 bytes, an array of entries or an object of id → secret"
         )));
