@@ -1,0 +1,432 @@
+//! JavaScript values to and from `serde_json::Value`, without a `JSON.stringify` round trip.
+//!
+//! napi's own `serde-json` conversion is not used because it turns integers above 2^32 into
+//! `BigInt`s (a payload's `createdAt` must come back as a number, as `JSON.parse` gives it), it
+//! silently turns a `Date`, `Map` or typed array into `{}` or an index map, and its errors are not
+//! `PolysealError`s. The rules here, in short: exactly what `JSON.parse` can produce is accepted
+//! (plain objects, arrays, strings, finite numbers, booleans, `null`); object properties whose
+//! value is `undefined` are skipped, as `JSON.stringify` skips them; everything else (a function,
+//! symbol, bigint, `NaN`/`Infinity`, `undefined` at the top or in an array, a class instance such
+//! as a `Date`, a string with a lone surrogate) is rejected with `INVALID_ARGUMENT` instead of
+//! being dropped or altered. Nesting is bounded (`INVALID_JSON`), as is the number of values
+//! (`TOO_LARGE`), so a cyclic or hugely shared structure fails cleanly.
+
+use std::ptr;
+
+use napi::bindgen_prelude::*;
+use napi::{check_status, sys};
+use polyseal::{ErrorCode, Value};
+use serde_json::{Map, Number};
+
+use crate::error::{Failure, Outcome};
+
+/// Deepest nesting read from JavaScript, whatever `maxDepth` says: keeps the native stack safe.
+/// (serde_json, and so every reader of a token, stops at 128 anyway.)
+const HARD_MAX_DEPTH: usize = 512;
+/// Most values (array items, properties, scalars) read from one JavaScript value.
+const MAX_NODES: usize = 1_000_000;
+
+/// A position inside the value, for error messages.
+enum Step {
+    Key(String),
+    Index(u32),
+}
+
+/// A failure and where in the value it happened (innermost step first).
+struct Located {
+    failure: Failure,
+    path: Vec<Step>,
+}
+
+impl From<Failure> for Located {
+    fn from(failure: Failure) -> Self {
+        Located {
+            failure,
+            path: Vec::new(),
+        }
+    }
+}
+
+fn render_path(label: &str, path: &[Step]) -> String {
+    // A cycle makes a long path: the first steps say enough.
+    const SHOWN: usize = 12;
+    let mut out = label.to_owned();
+    for step in path.iter().rev().take(SHOWN) {
+        match step {
+            Step::Index(index) => out.push_str(&format!("[{index}]")),
+            Step::Key(key)
+                if !key.is_empty()
+                    && !key.starts_with(|c: char| c.is_ascii_digit())
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') =>
+            {
+                out.push('.');
+                out.push_str(key);
+            }
+            Step::Key(key) => out.push_str(&format!("[{}]", Value::from(key.as_str()))),
+        }
+    }
+    if path.len() > SHOWN {
+        out.push('…');
+    }
+    out
+}
+
+/// Converts the JavaScript value `value` into JSON, nesting at most `max_depth` levels.
+/// `label` names the argument in error messages (`data`).
+pub fn from_js(env: &Env, value: sys::napi_value, max_depth: usize, label: &str) -> Outcome<Value> {
+    let mut reader = Reader {
+        env,
+        max_depth: max_depth.min(HARD_MAX_DEPTH),
+        nodes_left: MAX_NODES,
+    };
+    reader.value(value, 0).map_err(|located| {
+        let at = render_path(label, &located.path);
+        located.failure.context(&format!("{at}: "))
+    })
+}
+
+struct Reader<'e> {
+    env: &'e Env,
+    max_depth: usize,
+    nodes_left: usize,
+}
+
+impl Reader<'_> {
+    fn napi<T>(&self, result: Result<T>) -> std::result::Result<T, Located> {
+        result.map_err(|error| {
+            Located::from(Failure::from_napi(
+                self.env,
+                ErrorCode::InvalidArgument,
+                "the value could not be read",
+                error,
+            ))
+        })
+    }
+
+    fn reject(kind: &str) -> Located {
+        Located::from(Failure::invalid_argument(format!(
+            "{kind} cannot be sealed: only plain objects, arrays, strings, finite numbers, \
+             booleans and null are JSON"
+        )))
+    }
+
+    fn value(
+        &mut self,
+        value: sys::napi_value,
+        depth: usize,
+    ) -> std::result::Result<Value, Located> {
+        if self.nodes_left == 0 {
+            return Err(Located::from(Failure::new(
+                ErrorCode::TooLarge,
+                format!("the value holds more than {MAX_NODES} items"),
+            )));
+        }
+        self.nodes_left -= 1;
+        let env = self.env.raw();
+        let kind = self.napi(type_of(env, value))?;
+        match kind {
+            ValueType::Null => Ok(Value::Null),
+            ValueType::Boolean => {
+                let mut flag = false;
+                self.napi(check_status!(unsafe {
+                    sys::napi_get_value_bool(env, value, &mut flag)
+                }))?;
+                Ok(Value::Bool(flag))
+            }
+            ValueType::Number => {
+                let mut number = 0f64;
+                self.napi(check_status!(unsafe {
+                    sys::napi_get_value_double(env, value, &mut number)
+                }))?;
+                Number::from_f64(number)
+                    .map(Value::Number)
+                    .ok_or_else(|| Self::reject(&format!("the number {number}")))
+            }
+            ValueType::String => Ok(Value::String(self.string(value)?)),
+            ValueType::Object => self.container(value, depth + 1),
+            ValueType::Undefined => Err(Self::reject("undefined")),
+            ValueType::BigInt => Err(Self::reject("a bigint")),
+            ValueType::Symbol => Err(Self::reject("a symbol")),
+            ValueType::Function => Err(Self::reject("a function")),
+            _ => Err(Self::reject("this kind of value")),
+        }
+    }
+
+    fn string(&self, value: sys::napi_value) -> std::result::Result<String, Located> {
+        let units = self.napi(read_utf16(self.env.raw(), value))?;
+        String::from_utf16(&units).map_err(|_| {
+            Located::from(Failure::invalid_argument(
+                "a string with a lone surrogate cannot be sealed: it has no UTF-8 form",
+            ))
+        })
+    }
+
+    fn container(
+        &mut self,
+        value: sys::napi_value,
+        depth: usize,
+    ) -> std::result::Result<Value, Located> {
+        if depth > self.max_depth {
+            return Err(Located::from(Failure::new(
+                ErrorCode::InvalidJson,
+                format!(
+                    "the value nests deeper than {} levels (or refers to itself)",
+                    self.max_depth
+                ),
+            )));
+        }
+        let env = self.env.raw();
+        let mut is_array = false;
+        self.napi(check_status!(unsafe {
+            sys::napi_is_array(env, value, &mut is_array)
+        }))?;
+        // napi's check does not see through a Proxy (Vue's reactive arrays, immer drafts);
+        // `JSON.stringify` does, through `Array.isArray`.
+        let proxied = !is_array && self.napi(array_is_array(env, value))?;
+        if is_array || proxied {
+            let length = self.napi(if is_array {
+                let mut length = 0u32;
+                check_status!(unsafe { sys::napi_get_array_length(env, value, &mut length) })
+                    .map(|()| length)
+            } else {
+                proxy_length(env, value)
+            })?;
+            let mut items = Vec::with_capacity(length.min(1024) as usize);
+            for index in 0..length {
+                let mut item = ptr::null_mut();
+                let read =
+                    check_status!(unsafe { sys::napi_get_element(env, value, index, &mut item) });
+                let item = self
+                    .napi(read)
+                    .and_then(|()| self.value(item, depth))
+                    .map_err(|mut located| {
+                        located.path.push(Step::Index(index));
+                        located
+                    })?;
+                items.push(item);
+            }
+            return Ok(Value::Array(items));
+        }
+        if !self.napi(is_plain_object(env, value))? {
+            return Err(Self::reject(
+                "an object that is not a plain object (a Date, Map, Set, typed array or class \
+                 instance)",
+            ));
+        }
+        let mut keys = ptr::null_mut();
+        self.napi(check_status!(unsafe {
+            sys::napi_get_all_property_names(
+                env,
+                value,
+                sys::KeyCollectionMode::own_only,
+                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+                sys::KeyConversion::numbers_to_strings,
+                &mut keys,
+            )
+        }))?;
+        let mut count = 0u32;
+        self.napi(check_status!(unsafe {
+            sys::napi_get_array_length(env, keys, &mut count)
+        }))?;
+        let mut map = Map::new();
+        for index in 0..count {
+            let mut key = ptr::null_mut();
+            self.napi(check_status!(unsafe {
+                sys::napi_get_element(env, keys, index, &mut key)
+            }))?;
+            let name = self.string(key)?;
+            let mut item = ptr::null_mut();
+            let read = check_status!(unsafe { sys::napi_get_property(env, value, key, &mut item) });
+            let converted = self.napi(read).and_then(|()| {
+                // `JSON.stringify` leaves out properties whose value is undefined.
+                if self.napi(type_of(env, item))? == ValueType::Undefined {
+                    Ok(None)
+                } else {
+                    self.value(item, depth).map(Some)
+                }
+            });
+            match converted {
+                Ok(Some(item)) => {
+                    map.insert(name, item);
+                }
+                Ok(None) => {}
+                Err(mut located) => {
+                    located.path.push(Step::Key(name));
+                    return Err(located);
+                }
+            }
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+fn type_of(env: sys::napi_env, value: sys::napi_value) -> Result<ValueType> {
+    let mut kind = 0;
+    check_status!(unsafe { sys::napi_typeof(env, value, &mut kind) })?;
+    Ok(ValueType::from(kind))
+}
+
+/// `Array.isArray(value)`, which sees through proxies.
+fn array_is_array(env: sys::napi_env, value: sys::napi_value) -> Result<bool> {
+    let mut global = ptr::null_mut();
+    check_status!(unsafe { sys::napi_get_global(env, &mut global) })?;
+    let mut array = ptr::null_mut();
+    check_status!(unsafe {
+        sys::napi_get_named_property(env, global, c"Array".as_ptr(), &mut array)
+    })?;
+    let mut is_array = ptr::null_mut();
+    check_status!(unsafe {
+        sys::napi_get_named_property(env, array, c"isArray".as_ptr(), &mut is_array)
+    })?;
+    let mut result = ptr::null_mut();
+    check_status!(unsafe {
+        sys::napi_call_function(env, array, is_array, 1, &value, &mut result)
+    })?;
+    let mut flag = false;
+    check_status!(unsafe { sys::napi_get_value_bool(env, result, &mut flag) })?;
+    Ok(flag)
+}
+
+/// The `length` of a proxied array.
+fn proxy_length(env: sys::napi_env, value: sys::napi_value) -> Result<u32> {
+    let mut length = ptr::null_mut();
+    check_status!(unsafe {
+        sys::napi_get_named_property(env, value, c"length".as_ptr(), &mut length)
+    })?;
+    let mut number = 0u32;
+    check_status!(unsafe { sys::napi_get_value_uint32(env, length, &mut number) })?;
+    Ok(number)
+}
+
+/// A plain object has `Object.prototype` (of any realm) or `null` as its prototype.
+pub fn is_plain_object(env: sys::napi_env, value: sys::napi_value) -> Result<bool> {
+    let mut prototype = ptr::null_mut();
+    check_status!(unsafe { sys::napi_get_prototype(env, value, &mut prototype) })?;
+    if type_of(env, prototype)? == ValueType::Null {
+        return Ok(true);
+    }
+    let mut grand = ptr::null_mut();
+    check_status!(unsafe { sys::napi_get_prototype(env, prototype, &mut grand) })?;
+    Ok(type_of(env, grand)? == ValueType::Null)
+}
+
+/// Reads a JavaScript string as UTF-16 code units, lone surrogates included.
+fn read_utf16(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u16>> {
+    let mut length = 0usize;
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut length)
+    })?;
+    let mut units = vec![0u16; length + 1];
+    let mut written = 0usize;
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf16(env, value, units.as_mut_ptr(), units.len(), &mut written)
+    })?;
+    units.truncate(written);
+    Ok(units)
+}
+
+/// A JSON value handed to JavaScript as `JSON.parse` would build it: numbers are always
+/// numbers, and every property (even `__proto__`) is an own data property.
+pub struct Json(pub Value);
+
+impl TypeName for Json {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ToNapiValue for Json {
+    unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> Result<sys::napi_value> {
+        to_js(env, &value.0)
+    }
+}
+
+/// Builds the JavaScript value of `value`. Values come from core's bounded parser (at most 128
+/// levels), so the recursion is bounded.
+pub fn to_js(env: sys::napi_env, value: &Value) -> Result<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    match value {
+        Value::Null => check_status!(unsafe { sys::napi_get_null(env, &mut out) })?,
+        Value::Bool(flag) => check_status!(unsafe { sys::napi_get_boolean(env, *flag, &mut out) })?,
+        Value::Number(number) => {
+            // Every JSON number is an f64 in JavaScript; `as_f64` never fails without
+            // serde_json's arbitrary_precision.
+            let number = number.as_f64().unwrap_or(f64::NAN);
+            check_status!(unsafe { sys::napi_create_double(env, number, &mut out) })?
+        }
+        Value::String(text) => check_status!(unsafe {
+            sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut out)
+        })?,
+        Value::Array(items) => {
+            check_status!(unsafe {
+                sys::napi_create_array_with_length(env, items.len(), &mut out)
+            })?;
+            for (index, item) in items.iter().enumerate() {
+                let item = to_js(env, item)?;
+                check_status!(unsafe { sys::napi_set_element(env, out, index as u32, item) })?;
+            }
+        }
+        Value::Object(map) => {
+            check_status!(unsafe { sys::napi_create_object(env, &mut out) })?;
+            for (key, item) in map {
+                let mut name = ptr::null_mut();
+                check_status!(unsafe {
+                    sys::napi_create_string_utf8(
+                        env,
+                        key.as_ptr().cast(),
+                        key.len() as isize,
+                        &mut name,
+                    )
+                })?;
+                let property = sys::napi_property_descriptor {
+                    utf8name: ptr::null(),
+                    name,
+                    method: None,
+                    getter: None,
+                    setter: None,
+                    value: to_js(env, item)?,
+                    attributes: sys::PropertyAttributes::writable
+                        | sys::PropertyAttributes::enumerable
+                        | sys::PropertyAttributes::configurable,
+                    data: ptr::null_mut(),
+                };
+                // Defining (not assigning) keeps `__proto__` an ordinary key and never runs a
+                // setter someone put on `Object.prototype`, exactly like `JSON.parse`.
+                check_status!(unsafe { sys::napi_define_properties(env, out, 1, &property) })?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_render_like_javascript_accessors() {
+        let path = vec![
+            Step::Key("a b".into()),
+            Step::Index(2),
+            Step::Key("roles".into()),
+            Step::Key("user".into()),
+        ];
+        assert_eq!(render_path("data", &path), r#"data.user.roles[2]["a b"]"#);
+        assert_eq!(
+            render_path("data", &[Step::Key("1x".into())]),
+            r#"data["1x"]"#
+        );
+        let cycle: Vec<Step> = (0..100).map(|_| Step::Key("self".into())).collect();
+        let shown = render_path("data", &cycle);
+        assert!(
+            shown.ends_with('…') && shown.matches("self").count() == 12,
+            "{shown}"
+        );
+    }
+}

@@ -1,0 +1,376 @@
+//! `Sealer`, the module-level `seal`/`unseal`, and their Promise variants.
+//!
+//! Sync calls run on the JavaScript thread: right for native tokens (microseconds). The `*Async`
+//! variants convert the arguments on the JavaScript thread, then seal or unseal on the libuv
+//! thread pool (napi `AsyncTask`), so PBKDF2 with 8192 iterations (h3-v2) never blocks the event
+//! loop. Every failure of an async call, argument errors included, rejects the Promise.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use polyseal::{ErrorCode, Value};
+
+use crate::convert::{self, Json};
+use crate::error::{Failure, Outcome, guard, internal_panic, throwable};
+use crate::keyring::{self, KeyringInfo, keyring_arg};
+use crate::options;
+
+/// What an authentic token holds.
+#[napi(object, object_from_js = false)]
+pub struct Unsealed {
+    /// The payload, as `JSON.parse` would build it.
+    #[napi(ts_type = "unknown")]
+    pub data: Json,
+    /// Id of the key that sealed the token (`""` for an id-less secret).
+    pub key_id: String,
+    /// Issued-at in ms since the Unix epoch (native tokens; `null` for Fe26.2).
+    pub issued_at: Either<f64, Null>,
+    /// Expiry in ms since the Unix epoch, or `null` for a token that never expires.
+    pub expires_at: Either<f64, Null>,
+    /// True when the token should be sealed again: an old key, or a legacy h3 cookie.
+    pub needs_reseal: bool,
+}
+
+impl From<polyseal::Unsealed> for Unsealed {
+    fn from(opened: polyseal::Unsealed) -> Self {
+        let time = |ms: Option<u64>| ms.map_or(Either::B(Null), |ms| Either::A(ms as f64));
+        Unsealed {
+            data: Json(opened.value),
+            key_id: opened.key_id,
+            issued_at: time(opened.issued_at),
+            expires_at: time(opened.expires_at),
+            needs_reseal: opened.needs_reseal,
+        }
+    }
+}
+
+/// What `JSON.stringify(sealer)` shows: the format and key ids, never secrets.
+#[napi(object, object_from_js = false)]
+pub struct SealerInfo {
+    /// The wire format.
+    #[napi(ts_type = "Format")]
+    pub format: String,
+    /// The keyring's ids.
+    pub keyring: KeyringInfo,
+}
+
+/// A keyring, a format and options, configured once: seals and unseals tokens.
+///
+/// ```js
+/// const sealer = new Sealer(keyring, { cookieName: 'session', ttl: 3_600_000 })
+/// const token = sealer.seal({ userId: 1 })
+/// const { data, needsReseal } = sealer.unseal(token)   // throws PolysealError (err.code)
+/// ```
+#[napi]
+pub struct Sealer {
+    inner: polyseal::Sealer,
+}
+
+#[napi]
+impl Sealer {
+    #[napi(
+        constructor,
+        catch_unwind,
+        ts_args_type = "keyring: Keyring | Secret, options?: SealerOptions"
+    )]
+    pub fn new(env: Env, keyring: Unknown, options: Option<Unknown>) -> Result<Self> {
+        guard(&env, || {
+            let keyring = keyring_arg(&env, &keyring, "keyring")?;
+            let options = options::read_sealer(&env, options.as_ref(), "sealer options")?;
+            Ok(Sealer {
+                inner: build_sealer(keyring, options)?,
+            })
+        })
+    }
+
+    /// The wire format.
+    #[napi(getter, ts_return_type = "Format")]
+    pub fn format(&self) -> &'static str {
+        self.inner.format().name()
+    }
+
+    /// Seals a JSON-compatible value into a token, synchronously.
+    #[napi(catch_unwind, ts_args_type = "data: unknown, options?: CallOptions")]
+    pub fn seal(&self, env: Env, data: Unknown, options: Option<Unknown>) -> Result<String> {
+        guard(&env, || {
+            let job = self.seal_job(&env, &data, options.as_ref())?;
+            job.run()
+        })
+    }
+
+    /// Unseals and verifies a token, synchronously.
+    #[napi(catch_unwind, ts_args_type = "token: string, options?: CallOptions")]
+    pub fn unseal(&self, env: Env, token: Unknown, options: Option<Unknown>) -> Result<Unsealed> {
+        guard(&env, || {
+            let job = self.unseal_job(&env, &token, options.as_ref())?;
+            Ok(job.run()?.into())
+        })
+    }
+
+    /// Seals on the libuv thread pool.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "data: unknown, options?: CallOptions",
+        ts_return_type = "Promise<string>"
+    )]
+    pub fn seal_async(
+        &self,
+        env: Env,
+        data: Unknown,
+        options: Option<Unknown>,
+    ) -> AsyncTask<SealTask> {
+        let job = caught(|| self.seal_job(&env, &data, options.as_ref()));
+        AsyncTask::new(SealTask(Some(job)))
+    }
+
+    /// Unseals on the libuv thread pool.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "token: string, options?: CallOptions",
+        ts_return_type = "Promise<Unsealed>"
+    )]
+    pub fn unseal_async(
+        &self,
+        env: Env,
+        token: Unknown,
+        options: Option<Unknown>,
+    ) -> AsyncTask<UnsealTask> {
+        let job = caught(|| self.unseal_job(&env, &token, options.as_ref()));
+        AsyncTask::new(UnsealTask {
+            job: Some(job),
+            data_only: false,
+        })
+    }
+
+    /// The format and key ids: a sealer never serializes its secrets.
+    #[napi(js_name = "toJSON")]
+    pub fn to_json(&self) -> SealerInfo {
+        SealerInfo {
+            format: self.inner.format().name().to_owned(),
+            keyring: keyring::info(self.inner.keyring()),
+        }
+    }
+}
+
+impl Sealer {
+    fn seal_job(&self, env: &Env, data: &Unknown, options: Option<&Unknown>) -> Outcome<SealJob> {
+        seal_job(
+            env,
+            self.inner.clone(),
+            data,
+            options::read_call(env, options, "options")?,
+        )
+    }
+
+    fn unseal_job(
+        &self,
+        env: &Env,
+        token: &Unknown,
+        options: Option<&Unknown>,
+    ) -> Outcome<UnsealJob> {
+        unseal_job(
+            env,
+            self.inner.clone(),
+            token,
+            options::read_call(env, options, "options")?,
+        )
+    }
+}
+
+pub fn build_sealer(
+    keyring: polyseal::Keyring,
+    options: Option<options::SealerOptions>,
+) -> Outcome<polyseal::Sealer> {
+    let (format, options) = options::to_core(options)?;
+    Ok(polyseal::Sealer::with_options(keyring, format, options)?)
+}
+
+/// Everything a seal needs, read off the JavaScript thread's values; runs anywhere.
+pub struct SealJob {
+    sealer: polyseal::Sealer,
+    value: Value,
+    now: Option<u64>,
+}
+
+impl SealJob {
+    fn run(self) -> Outcome<String> {
+        Ok(match self.now {
+            Some(now) => self.sealer.seal_at(&self.value, now)?,
+            None => self.sealer.seal(&self.value)?,
+        })
+    }
+}
+
+pub fn seal_job(
+    env: &Env,
+    sealer: polyseal::Sealer,
+    data: &Unknown,
+    now: Option<u64>,
+) -> Outcome<SealJob> {
+    let value = convert::from_js(env, data.raw(), sealer.options().json.max_depth, "data")?;
+    Ok(SealJob { sealer, value, now })
+}
+
+/// Everything an unseal needs; runs anywhere.
+pub struct UnsealJob {
+    sealer: polyseal::Sealer,
+    token: String,
+    now: Option<u64>,
+}
+
+impl UnsealJob {
+    fn run(self) -> Outcome<polyseal::Unsealed> {
+        Ok(match self.now {
+            Some(now) => self.sealer.unseal_at(&self.token, now)?,
+            None => self.sealer.unseal(&self.token)?,
+        })
+    }
+}
+
+pub fn unseal_job(
+    env: &Env,
+    sealer: polyseal::Sealer,
+    token: &Unknown,
+    now: Option<u64>,
+) -> Outcome<UnsealJob> {
+    let fail = |e| Failure::from_napi(env, ErrorCode::InvalidArgument, "token", e);
+    if token.get_type().map_err(fail)? != ValueType::String {
+        return Err(Failure::invalid_argument("token must be a string"));
+    }
+    // SAFETY: a string value of this env.
+    let token = unsafe { String::from_napi_value(env.raw(), token.raw()) }.map_err(fail)?;
+    Ok(UnsealJob { sealer, token, now })
+}
+
+/// Runs `job`, turning a panic into `INTERNAL`: for async tasks and their argument reading.
+pub fn caught<T>(job: impl FnOnce() -> Outcome<T>) -> Outcome<T> {
+    catch_unwind(AssertUnwindSafe(job)).unwrap_or_else(|_| Err(internal_panic()))
+}
+
+fn missing_job() -> Failure {
+    Failure::new(ErrorCode::Internal, "the task ran twice")
+}
+
+/// A seal on the libuv thread pool. Holds the argument failure, if any, so that it rejects.
+pub struct SealTask(pub Option<Outcome<SealJob>>);
+
+impl Task for SealTask {
+    type Output = Outcome<String>;
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let job = self.0.take();
+        Ok(caught(|| job.ok_or_else(missing_job)??.run()))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<String> {
+        output.map_err(|failure| throwable(&env, failure))
+    }
+}
+
+/// An unseal on the libuv thread pool; resolves to an `Unsealed`, or to the data alone.
+pub struct UnsealTask {
+    pub job: Option<Outcome<UnsealJob>>,
+    pub data_only: bool,
+}
+
+impl Task for UnsealTask {
+    type Output = Outcome<polyseal::Unsealed>;
+    type JsValue = Either<Unsealed, Json>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let job = self.job.take();
+        Ok(caught(|| job.ok_or_else(missing_job)??.run()))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        match output {
+            Ok(opened) if self.data_only => Ok(Either::B(Json(opened.value))),
+            Ok(opened) => Ok(Either::A(opened.into())),
+            Err(failure) => Err(throwable(&env, failure)),
+        }
+    }
+}
+
+/// Reads the arguments shared by the module-level functions.
+fn module_sealer(
+    env: &Env,
+    keyring: &Unknown,
+    options: Option<&Unknown>,
+) -> Outcome<(polyseal::Sealer, Option<u64>)> {
+    let keyring = keyring_arg(env, keyring, "keyring")?;
+    let (options, now) = options::read_sealer_and_call(env, options, "options")?;
+    Ok((build_sealer(keyring, options)?, now))
+}
+
+/// Seals `data` with a one-off sealer: `seal(data, keyring, { cookieName, ttl, now, ... })`.
+#[napi(
+    catch_unwind,
+    ts_args_type = "data: unknown, keyring: Keyring | Secret, options?: SealerOptions & CallOptions"
+)]
+pub fn seal(env: Env, data: Unknown, keyring: Unknown, options: Option<Unknown>) -> Result<String> {
+    guard(&env, || {
+        let (sealer, now) = module_sealer(&env, &keyring, options.as_ref())?;
+        seal_job(&env, sealer, &data, now)?.run()
+    })
+}
+
+/// Unseals `token` and returns its data (use `Sealer#unseal` for the key id and times).
+#[napi(
+    catch_unwind,
+    ts_args_type = "token: string, keyring: Keyring | Secret, options?: SealerOptions & CallOptions",
+    ts_return_type = "unknown"
+)]
+pub fn unseal(
+    env: Env,
+    token: Unknown,
+    keyring: Unknown,
+    options: Option<Unknown>,
+) -> Result<Json> {
+    guard(&env, || {
+        let (sealer, now) = module_sealer(&env, &keyring, options.as_ref())?;
+        Ok(Json(unseal_job(&env, sealer, &token, now)?.run()?.value))
+    })
+}
+
+/// `seal` on the libuv thread pool.
+#[napi(
+    catch_unwind,
+    ts_args_type = "data: unknown, keyring: Keyring | Secret, options?: SealerOptions & CallOptions",
+    ts_return_type = "Promise<string>"
+)]
+pub fn seal_async(
+    env: Env,
+    data: Unknown,
+    keyring: Unknown,
+    options: Option<Unknown>,
+) -> AsyncTask<SealTask> {
+    let job = caught(|| {
+        let (sealer, now) = module_sealer(&env, &keyring, options.as_ref())?;
+        seal_job(&env, sealer, &data, now)
+    });
+    AsyncTask::new(SealTask(Some(job)))
+}
+
+/// `unseal` on the libuv thread pool.
+#[napi(
+    catch_unwind,
+    ts_args_type = "token: string, keyring: Keyring | Secret, options?: SealerOptions & CallOptions",
+    ts_return_type = "Promise<unknown>"
+)]
+pub fn unseal_async(
+    env: Env,
+    token: Unknown,
+    keyring: Unknown,
+    options: Option<Unknown>,
+) -> AsyncTask<UnsealTask> {
+    let job = caught(|| {
+        let (sealer, now) = module_sealer(&env, &keyring, options.as_ref())?;
+        unseal_job(&env, sealer, &token, now)
+    });
+    AsyncTask::new(UnsealTask {
+        job: Some(job),
+        data_only: true,
+    })
+}

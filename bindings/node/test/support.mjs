@@ -1,0 +1,47 @@
+// Shared by the test files: paths, secrets and an assertion for PolysealErrors.
+
+import assert from 'node:assert/strict'
+import { fileURLToPath } from 'node:url'
+
+import { ERROR_CODES, PolysealError } from 'polyseal'
+
+export const packageDir = fileURLToPath(new URL('..', import.meta.url))
+export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
+
+export const PW1 = 'test-password-one-0123456789-abcdefghijk'
+export const PW2 = 'test-password-two-0123456789-abcdefghijk'
+export const KEY = Uint8Array.from({ length: 32 }, (_, i) => i * 7)
+export const NOW = 1_764_000_000_000
+export const HOUR = 3_600_000
+
+/** Asserts that `error` is a PolysealError with `code` and a consistent number. */
+export function assertPolysealError(error, code) {
+  assert.ok(error instanceof PolysealError, `not a PolysealError: ${error}`)
+  assert.ok(error instanceof Error)
+  assert.equal(error.name, 'PolysealError')
+  assert.equal(error.code, code, `expected ${code}, got ${error.code}: ${error.message}`)
+  assert.equal(error.number, ERROR_CODES[code])
+  assert.equal(typeof error.message, 'string')
+  assert.ok(error.message.length > 0)
+  return true
+}
+
+/** Asserts that `fn()` throws a PolysealError with `code`; returns the error. */
+export function throwsCode(fn, code) {
+  let caught
+  assert.throws(fn, (error) => {
+    caught = error
+    return assertPolysealError(error, code)
+  })
+  return caught
+}
+
+/** Asserts that `promise` rejects with a PolysealError with `code`; returns the error. */
+export async function rejectsCode(promise, code) {
+  let caught
+  await assert.rejects(promise, (error) => {
+    caught = error
+    return assertPolysealError(error, code)
+  })
+  return caught
+}

@@ -1,0 +1,136 @@
+// Compiled with `tsc --strict --noEmit` (make typecheck): the public types must accept the
+// documented usage and reject misuse (each `@ts-expect-error` line must be an error).
+
+import {
+  ERROR_CODES,
+  FORMATS,
+  Keyring,
+  PolysealError,
+  Sealer,
+  ironDefaults,
+  seal,
+  sealAsync,
+  sealIron,
+  unseal,
+  unsealAsync,
+  unsealIron,
+  version,
+} from 'polyseal'
+import type {
+  CallOptions,
+  ErrorCodeName,
+  Format,
+  IronOptions,
+  KeyringEntry,
+  SealerOptions,
+  Secret,
+  Unsealed,
+} from 'polyseal'
+
+const password: Secret = 'a password of at least thirty-two characters'
+const key: Secret = new Uint8Array(32)
+const entries: KeyringEntry[] = [
+  { id: 'k2', secret: password },
+  { id: 'k1', encryption: password, integrity: key },
+]
+const keyrings: Keyring[] = [
+  new Keyring(password),
+  new Keyring(key),
+  new Keyring(entries, { current: 'k1' }),
+  new Keyring({ k2: password, k1: { secret: key } }),
+]
+const ids: string[] = keyrings[0]!.ids
+const current: string = keyrings[0]!.current
+
+const format: Format = 'h3-v2'
+const options: SealerOptions = {
+  format,
+  ttl: 3_600_000,
+  cookieName: 'session',
+  context: new Uint8Array([1, 2]),
+  skew: 60_000,
+  iterations: 8192,
+  saltBits: 256,
+  localtimeOffset: -5,
+  maxTokenChars: 4096,
+  maxDepth: 32,
+  maxPayloadBytes: 4096,
+}
+const sealer = new Sealer(keyrings[2]!, options)
+const at: CallOptions = { now: Date.now() }
+const token: string = sealer.seal({ userId: 1 }, at)
+const opened: Unsealed = sealer.unseal(token)
+const data: unknown = opened.data
+const keyId: string = opened.keyId
+const issuedAt: number | null = opened.issuedAt
+const expiresAt: number | null = opened.expiresAt
+const needsReseal: boolean = opened.needsReseal
+const shown: string = sealer.format
+
+async function asyncUsage(): Promise<void> {
+  const sealed: string = await sealer.sealAsync([1, 2])
+  const result: Unsealed = await sealer.unsealAsync(sealed, { now: 0 })
+  const viaModule: unknown = await unsealAsync(await sealAsync(result.data, password), password)
+  const ironToken: string = await sealIron({ a: 1 }, { id: 'k1', secret: password }, ironDefaults)
+  const ironOptions: IronOptions = { ...ironDefaults, ttl: 60_000 }
+  const ironData: unknown = await unsealIron(ironToken, { k1: password, default: key }, ironOptions)
+  void viaModule
+  void ironData
+}
+
+function describe(error: unknown): string {
+  if (error instanceof PolysealError) {
+    const code: ErrorCodeName = error.code
+    const number: number = error.number
+    switch (error.code) {
+      case 'EXPIRED':
+      case 'BAD_SEAL':
+        return `no session (${code} ${number})`
+      default:
+        return error.message
+    }
+  }
+  return 'unexpected'
+}
+
+const table: Readonly<Record<ErrorCodeName, number>> = ERROR_CODES
+const formats: ReadonlyArray<Format> = FORMATS
+const moduleToken: string = seal({ a: 1 }, keyrings[1]!, { cookieName: 'c', now: 1 })
+const moduleData: unknown = unseal(moduleToken, keyrings[1]!, { cookieName: 'c' })
+const versionText: string = version
+
+// @ts-expect-error: not a format name
+const wrongFormat: SealerOptions = { format: 'fernet' }
+// @ts-expect-error: ttl is in milliseconds, a number
+const wrongTtl: SealerOptions = { ttl: '1h' }
+// @ts-expect-error: a keyring needs secrets
+const noSecrets = new Keyring()
+// @ts-expect-error: tokens are strings
+sealer.unseal(42)
+// @ts-expect-error: seal needs a keyring
+seal({ a: 1 })
+// @ts-expect-error: codes are the table's names
+const wrongCode: ErrorCodeName = 'NOPE'
+// @ts-expect-error: the error table is read-only
+ERROR_CODES.EXPIRED = 1
+
+export {
+  asyncUsage,
+  current,
+  data,
+  describe,
+  expiresAt,
+  formats,
+  ids,
+  issuedAt,
+  keyId,
+  moduleData,
+  needsReseal,
+  noSecrets,
+  shown,
+  table,
+  versionText,
+  wrongCode,
+  wrongFormat,
+  wrongTtl,
+}
