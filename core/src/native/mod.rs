@@ -196,6 +196,17 @@ fn seal_json_with_times(
     issued_at: u64,
     expires_at: Option<u64>,
 ) -> Result<String> {
+    // The unseal side enforces this limit, so never seal what could not be opened.
+    if json_text.len() > options.json.max_bytes {
+        return Err(fail(
+            ErrorCode::TooLarge,
+            format!(
+                "the JSON payload is {} bytes, the limit is {}",
+                json_text.len(),
+                options.json.max_bytes
+            ),
+        ));
+    }
     seal_payload(
         json_text.as_bytes(),
         keyring,

@@ -300,6 +300,19 @@ fn payload_limits_apply_on_both_sides() {
         code(seal_json_at("{\"a\":", &ring(), &opts(), NOW)),
         ErrorCode::InvalidJson
     );
+    let small = NativeOptions {
+        json: JsonLimits {
+            max_bytes: 10,
+            max_depth: 8,
+        },
+        ..opts()
+    };
+    let eleven_bytes = json!({"abcd": 12});
+    assert_eq!(
+        code(seal_at(&eleven_bytes, &ring(), &small, NOW)),
+        ErrorCode::TooLarge
+    );
+    assert!(seal_at(&json!({"abc": 12}), &ring(), &small, NOW).is_ok());
 }
 
 #[test]
