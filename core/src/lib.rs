@@ -20,6 +20,7 @@ pub mod keyring;
 pub mod native;
 pub mod rng;
 pub mod sealer;
+pub mod session;
 
 pub use error::{Error, ErrorCode, Result};
 pub use keyring::{KeyEntry, Keyring, KeyringBuilder, Secret};

@@ -214,6 +214,34 @@ impl Sealer {
         }
     }
 
+    /// Seals a value at `now_ms` so that it expires at `expires_at` (ms), or never when `None`,
+    /// whatever the configured ttl. Fails with `EXPIRED` when `expires_at` is not after `now_ms`.
+    pub fn seal_until_at(
+        &self,
+        value: &Value,
+        now_ms: u64,
+        expires_at: Option<u64>,
+    ) -> Result<String> {
+        if let Some(expiry) = expires_at
+            && expiry <= now_ms
+        {
+            return Err(fail(
+                ErrorCode::Expired,
+                "cannot seal a token whose expiry has already passed",
+            ));
+        }
+        match &self.engine {
+            Engine::Native(options) => {
+                native::seal_with_times(value, &self.keyring, options, now_ms, expires_at)
+            }
+            Engine::Fe26(options) => {
+                let mut options = options.clone();
+                options.ttl_ms = expires_at.map_or(0, |expiry| expiry - now_ms);
+                iron::seal_at(value, &self.keyring, &options, now_ms)
+            }
+        }
+    }
+
     /// Seals JSON text at time `now_ms`; the text is validated and sealed byte for byte.
     pub fn seal_json_at(&self, json_text: &str, now_ms: u64) -> Result<String> {
         match &self.engine {
@@ -381,6 +409,24 @@ mod tests {
             one.unseal_at(&token, 1000).unwrap_err().code(),
             ErrorCode::BadSeal
         );
+    }
+
+    #[test]
+    fn seal_until_sets_the_expiry_in_every_format() {
+        for format in [Format::Native, Format::H3V1, Format::Iron] {
+            let sealer = Sealer::new(ring(), format).unwrap();
+            let token = sealer.seal_until_at(&json!(1), 1000, Some(9000)).unwrap();
+            assert_eq!(
+                sealer.unseal_at(&token, 1000).unwrap().expires_at,
+                Some(9000)
+            );
+            let forever = sealer.seal_until_at(&json!(1), 1000, None).unwrap();
+            assert_eq!(sealer.unseal_at(&forever, 1000).unwrap().expires_at, None);
+            let late = sealer
+                .seal_until_at(&json!(1), 1000, Some(1000))
+                .unwrap_err();
+            assert_eq!(late.code(), ErrorCode::Expired);
+        }
     }
 
     #[test]

@@ -104,6 +104,31 @@ pub fn seal_at(
     )
 }
 
+/// Seals `value` with explicit issued-at and expiry (the session layer computes an expiry from
+/// absolute and idle limits); `options.ttl_ms` is not used.
+pub fn seal_with_times(
+    value: &Value,
+    keyring: &Keyring,
+    options: &NativeOptions,
+    issued_at: u64,
+    expires_at: Option<u64>,
+) -> Result<String> {
+    json::check_value_depth(value, options.json.max_depth)?;
+    if expires_at == Some(0) {
+        return Err(fail(
+            ErrorCode::InvalidOption,
+            "an expiry of 0 is reserved for tokens that never expire",
+        ));
+    }
+    seal_json_with_times(
+        &json::to_js_string(value),
+        keyring,
+        options,
+        issued_at,
+        expires_at,
+    )
+}
+
 /// Seals JSON text exactly as given (after checking it parses within the limits).
 pub fn seal_json_at(
     json_text: &str,

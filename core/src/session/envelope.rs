@@ -1,0 +1,127 @@
+//! The sealed session object: h3's `{id, createdAt, data[, lastSeenAt]}` envelope, or for
+//! iron-session the data object alone.
+
+use serde_json::{Map, Value};
+
+use super::Session;
+use crate::error::{ErrorCode, Result, fail};
+
+const ID: &str = "id";
+const CREATED_AT: &str = "createdAt";
+const DATA: &str = "data";
+const LAST_SEEN_AT: &str = "lastSeenAt";
+
+/// A session's sealed fields.
+pub(super) struct Envelope {
+    pub id: String,
+    pub created_at: u64,
+    pub last_seen_at: Option<u64>,
+    pub data: Map<String, Value>,
+    pub extra: Map<String, Value>,
+}
+
+impl Envelope {
+    /// The fields of `session` to seal.
+    pub fn of(session: &Session) -> Envelope {
+        Envelope {
+            id: session.id.clone(),
+            created_at: session.created_at,
+            last_seen_at: session.last_seen_at,
+            data: session.data.clone(),
+            extra: session.extra.clone(),
+        }
+    }
+
+    /// Reads an unsealed value: an envelope, or (without one) a data object.
+    pub fn from_value(value: Value, envelope: bool) -> Result<Envelope> {
+        let Value::Object(mut fields) = value else {
+            return Err(not_a_session("the sealed value is not an object"));
+        };
+        if !envelope {
+            return Ok(Envelope {
+                id: String::new(),
+                created_at: 0,
+                last_seen_at: None,
+                data: fields,
+                extra: Map::new(),
+            });
+        }
+        let id = match fields.remove(ID) {
+            Some(Value::String(id)) if !id.is_empty() => id,
+            _ => return Err(not_a_session("the session has no id")),
+        };
+        let created_at = fields
+            .remove(CREATED_AT)
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| not_a_session("the session has no valid createdAt"))?;
+        let data = match fields.remove(DATA) {
+            None => Map::new(),
+            Some(Value::Object(data)) => data,
+            Some(_) => return Err(not_a_session("the session data is not an object")),
+        };
+        let last_seen_at = match fields.remove(LAST_SEEN_AT) {
+            None => None,
+            Some(value) => Some(
+                value
+                    .as_u64()
+                    .ok_or_else(|| not_a_session("the session has an invalid lastSeenAt"))?,
+            ),
+        };
+        Ok(Envelope {
+            id,
+            created_at,
+            last_seen_at,
+            data,
+            extra: fields,
+        })
+    }
+
+    /// The value to seal, keys in h3's order: id, createdAt, data, other fields, lastSeenAt.
+    pub fn into_value(self, envelope: bool) -> Value {
+        if !envelope {
+            return Value::Object(self.data);
+        }
+        let mut fields = Map::new();
+        fields.insert(ID.to_owned(), Value::String(self.id));
+        fields.insert(CREATED_AT.to_owned(), Value::from(self.created_at));
+        fields.insert(DATA.to_owned(), Value::Object(self.data));
+        fields.extend(self.extra);
+        if let Some(last_seen_at) = self.last_seen_at {
+            fields.insert(LAST_SEEN_AT.to_owned(), Value::from(last_seen_at));
+        }
+        Value::Object(fields)
+    }
+
+    /// When the session was last active: `lastSeenAt`, else `createdAt`.
+    pub fn last_active(&self) -> u64 {
+        self.last_seen_at.unwrap_or(self.created_at)
+    }
+
+    /// A loaded session holding these fields.
+    pub fn into_session(self) -> Session {
+        let mut session = Session::fresh(self.id, self.created_at);
+        session.last_seen_at = self.last_seen_at;
+        session.data = self.data;
+        session.extra = self.extra;
+        session
+    }
+}
+
+fn not_a_session(message: &'static str) -> crate::error::Error {
+    fail(ErrorCode::InvalidJson, message)
+}
+
+/// RFC 9562 version-4 UUID text from 16 random bytes, as `crypto.randomUUID()` writes it.
+pub(super) fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
