@@ -90,6 +90,19 @@
 #define POLYSEAL_ABI_VERSION 1
 
 /**
+ * The attributes of a `Set-Cookie` line: `Max-Age`, `Expires`, `Domain`, `Path`, `Secure`,
+ * `HttpOnly`, `SameSite`, `Partitioned`, `Priority`. Created by `polyseal_cookie_options_new`
+ * (no attributes), `polyseal_cookie_options_secure_defaults`,
+ * `polyseal_cookie_options_insecure_dev` or `polyseal_cookie_options_for_style`; changed with the
+ * `polyseal_cookie_options_set_*` setters; read by the functions that write `Set-Cookie` lines,
+ * which take it as `const polyseal_cookie_options *`.
+ *
+ * Mutable: one thread at a time while it is being set; once set, any number of threads may pass
+ * it to the line writers at once. Free it with `polyseal_cookie_options_free`.
+ */
+typedef struct polyseal_cookie_options polyseal_cookie_options;
+
+/**
  * Secrets with ids: the current entry seals, every entry unseals.
  *
  * Immutable once built: a `const polyseal_keyring *` may be used from any number of threads at
@@ -264,6 +277,204 @@ extern "C" {
  * unchanged.
  */
 void polyseal_buf_free(struct polyseal_buf *buf);
+
+/**
+ * Creates cookie options with no attributes at all (a bare `name=value` line) and stores them in
+ * `*options_out`. For a session cookie start from `polyseal_cookie_options_secure_defaults`
+ * instead.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options_out` is NULL.
+ *
+ * # Safety
+ * `options_out` must be NULL or writable.
+ */
+polyseal_status polyseal_cookie_options_new(struct polyseal_cookie_options **options_out);
+
+/**
+ * Creates the defaults for a session cookie, `Path=/; HttpOnly; Secure; SameSite=Lax`, and
+ * stores them in `*options_out`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options_out` is NULL.
+ *
+ * # Safety
+ * `options_out` must be NULL or writable.
+ */
+polyseal_status polyseal_cookie_options_secure_defaults(struct polyseal_cookie_options **options_out);
+
+/**
+ * Creates the secure defaults without `Secure` (`Path=/; HttpOnly; SameSite=Lax`), for local
+ * development over plain http only, and stores them in `*options_out`. Never use them in
+ * production: the cookie would travel over unencrypted connections.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options_out` is NULL.
+ *
+ * # Safety
+ * `options_out` must be NULL or writable.
+ */
+polyseal_status polyseal_cookie_options_insecure_dev(struct polyseal_cookie_options **options_out);
+
+/**
+ * Creates the session cookie options a peer uses by default and stores them in `*options_out`.
+ *
+ * `style` (`style_len` bytes, no NUL needed) is `"polyseal"` (the secure defaults), `"h3-v1"`
+ * (`Path=/; HttpOnly; Secure`), `"h3-v2"` or `"iron-session"` (both the secure defaults).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for an unknown style and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text.
+ *
+ * # Safety
+ * `style` must be NULL or readable for `style_len` bytes; `options_out` must be NULL or
+ * writable.
+ */
+polyseal_status polyseal_cookie_options_for_style(const char *style,
+                                                  size_t style_len,
+                                                  struct polyseal_cookie_options **options_out);
+
+/**
+ * Sets `Max-Age` in seconds (0 tells the browser to drop the cookie at once).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for a negative value (to delete a cookie, write
+ * `polyseal_deletion_cookie`) and `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL; on
+ * failure the options are unchanged. The `h3-v2` style caps it at 400 days when writing.
+ *
+ * # Safety
+ * `options` must be NULL or live options used by no other thread during the call.
+ */
+polyseal_status polyseal_cookie_options_set_max_age(struct polyseal_cookie_options *options,
+                                                    int64_t max_age_s);
+
+/**
+ * Sets `Expires` to `expires_ms` (milliseconds since the Unix epoch, written to the second).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for an instant after the year 9999 and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL; on failure the options are unchanged.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_max_age`.
+ */
+polyseal_status polyseal_cookie_options_set_expires_ms(struct polyseal_cookie_options *options,
+                                                       uint64_t expires_ms);
+
+/**
+ * Sets both `Expires` (to `expires_ms`) and `Max-Age` (to the whole seconds left until then as
+ * seen at `now_ms`, rounded down; 0 when that instant has passed, never negative), so that a
+ * cookie ends with the token it carries. Times are milliseconds since the Unix epoch.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for an `expires_ms` after the year 9999 and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL; on failure the options are unchanged.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_max_age`.
+ */
+polyseal_status polyseal_cookie_options_set_expiry(struct polyseal_cookie_options *options,
+                                                   uint64_t expires_ms,
+                                                   uint64_t now_ms);
+
+/**
+ * Sets `Domain` (`domain_len` bytes of UTF-8, no NUL needed): a host name of letters, digits,
+ * hyphens and dots, with an optional leading dot. It is checked when a line is written, which
+ * fails with `POLYSEAL_STATUS_INVALID_COOKIE` for anything else (an empty domain included).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text.
+ *
+ * # Safety
+ * `options` as for `polyseal_cookie_options_set_max_age`; `domain` must be NULL or readable for
+ * `domain_len` bytes.
+ */
+polyseal_status polyseal_cookie_options_set_domain(struct polyseal_cookie_options *options,
+                                                   const char *domain,
+                                                   size_t domain_len);
+
+/**
+ * Sets `Path` (`path_len` bytes of UTF-8, no NUL needed). It must start with `/` and hold no
+ * control character or `;`; it is checked when a line is written, which fails with
+ * `POLYSEAL_STATUS_INVALID_COOKIE` otherwise. The `h3-v1` and `h3-v2` styles write `Path=/` when
+ * no path is set.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text.
+ *
+ * # Safety
+ * `options` as for `polyseal_cookie_options_set_max_age`; `path` must be NULL or readable for
+ * `path_len` bytes.
+ */
+polyseal_status polyseal_cookie_options_set_path(struct polyseal_cookie_options *options,
+                                                 const char *path,
+                                                 size_t path_len);
+
+/**
+ * Sets or clears `Secure` (the cookie travels over https only). `SameSite=None`, `Partitioned`
+ * and the `__Secure-` and `__Host-` name prefixes need it.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_max_age`.
+ */
+polyseal_status polyseal_cookie_options_set_secure(struct polyseal_cookie_options *options,
+                                                   bool secure);
+
+/**
+ * Sets or clears `HttpOnly` (scripts in the page cannot read the cookie).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_max_age`.
+ */
+polyseal_status polyseal_cookie_options_set_http_only(struct polyseal_cookie_options *options,
+                                                      bool http_only);
+
+/**
+ * Sets `SameSite` by name: `"Strict"`, `"Lax"` or `"None"`, in any letter case (`name_len`
+ * bytes, no NUL needed). `SameSite=None` needs `Secure` when a line is written.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for another name and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text; on failure the options
+ * are unchanged.
+ *
+ * # Safety
+ * `options` as for `polyseal_cookie_options_set_max_age`; `name` must be NULL or readable for
+ * `name_len` bytes.
+ */
+polyseal_status polyseal_cookie_options_set_same_site(struct polyseal_cookie_options *options,
+                                                      const char *name,
+                                                      size_t name_len);
+
+/**
+ * Sets or clears `Partitioned` (CHIPS: the cookie is kept per top-level site). It needs
+ * `Secure` when a line is written.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_max_age`.
+ */
+polyseal_status polyseal_cookie_options_set_partitioned(struct polyseal_cookie_options *options,
+                                                        bool partitioned);
+
+/**
+ * Sets `Priority` (a Chromium extension) by name: `"Low"`, `"Medium"` or `"High"`, in any
+ * letter case (`name_len` bytes, no NUL needed).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for another name and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text; on failure the options
+ * are unchanged.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_same_site`.
+ */
+polyseal_status polyseal_cookie_options_set_priority(struct polyseal_cookie_options *options,
+                                                     const char *name,
+                                                     size_t name_len);
+
+/**
+ * Frees cookie options. Accepts NULL.
+ *
+ * # Safety
+ * `options` must be NULL or live options that no other thread is using, not used again
+ * afterwards.
+ */
+void polyseal_cookie_options_free(struct polyseal_cookie_options *options);
 
 /**
  * Creates an empty keyring builder and stores it in `*builder_out`.

@@ -11,6 +11,7 @@
 mod abi;
 mod boundary;
 mod buf;
+mod cookie_options;
 mod keyring;
 mod options;
 mod sealer;
@@ -19,6 +20,7 @@ mod version;
 
 pub use abi::POLYSEAL_ABI_VERSION;
 pub use buf::*;
+pub use cookie_options::*;
 pub use keyring::*;
 pub use options::*;
 pub use sealer::*;
