@@ -11,6 +11,8 @@
 mod abi;
 mod boundary;
 mod buf;
+mod cookie;
+mod cookie_list;
 mod cookie_options;
 mod keyring;
 mod options;
@@ -20,6 +22,8 @@ mod version;
 
 pub use abi::POLYSEAL_ABI_VERSION;
 pub use buf::*;
+pub use cookie::*;
+pub use cookie_list::*;
 pub use cookie_options::*;
 pub use keyring::*;
 pub use options::*;
