@@ -465,8 +465,9 @@ static void test_every_status(void) {
         polyseal_keyring_free(numeric);
     }
 
-    /* INVALID_COOKIE and SESSION_CLEARED belong to the cookie and session API (not yet in
-     * core); INTERNAL is a caught panic, tested in ffi/src/boundary.rs. */
+    /* INVALID_COOKIE is tested with the cookie functions (cookie_contract.c); SESSION_CLEARED
+     * belongs to the session manager (not yet in core); INTERNAL is a caught panic, tested in
+     * ffi/src/boundary.rs. */
     polyseal_buf_free(&token);
     polyseal_sealer_free(s);
     polyseal_keyring_free(k);
