@@ -4,9 +4,11 @@
  *
  * API conventions
  * ---------------
- * - Names are polyseal_<type>_<verb>. Types are opaque handles (polyseal_keyring_builder,
- *   polyseal_keyring, polyseal_options, polyseal_sealer, polyseal_unsealed), created by a
- *   constructor or a builder; the only public struct is polyseal_buf {ptr, len}.
+ * - Names are polyseal_<type>_<verb>; the cookie functions keep the core's names
+ *   (polyseal_set_cookie, polyseal_parse_cookie_header, ...). Types are opaque handles
+ *   (polyseal_keyring_builder, polyseal_keyring, polyseal_options, polyseal_sealer,
+ *   polyseal_unsealed, polyseal_cookie_options, polyseal_cookie_list), created by a constructor
+ *   or a builder; the only public struct is polyseal_buf {ptr, len}.
  * - Every fallible function returns a polyseal_status (int32_t): POLYSEAL_STATUS_OK (0) on
  *   success, else a POLYSEAL_STATUS_* code from polyseal's one error table (docs/ERRORS.md), the
  *   same codes Python's .code and Node's err.code name. polyseal_status_str(status) gives the
@@ -15,10 +17,13 @@
  * - Outputs are out-parameters placed last and are written only on success; on failure they are
  *   left untouched.
  * - Every buffer is a pointer followed by its length in bytes. Text in (ids, passwords, names,
- *   JSON, tokens) is UTF-8 and needs no NUL terminator; a NULL pointer is accepted only with
- *   length 0 and means empty. Text out is (pointer, length) with a NUL after the last byte.
- * - Integers only cross the boundary, never C enums: statuses are int32_t, secret kinds are
- *   uint32_t constants, times are uint64_t milliseconds since the Unix epoch.
+ *   JSON, tokens, cookies) is UTF-8 and needs no NUL terminator; a NULL pointer is accepted only
+ *   with length 0 and means empty. Text out is (pointer, length) with a NUL after the last byte.
+ *   Choices are made by name, as in the other languages: formats, cookie styles, chunk schemes,
+ *   SameSite and Priority values.
+ * - Integers only cross the boundary, never C enums: statuses are int32_t, secret and list kinds
+ *   are uint32_t constants, times are uint64_t milliseconds since the Unix epoch (Max-Age is
+ *   int64_t seconds, as the attribute is).
  * - Ownership: whatever the library allocates for the caller has its own free function
  *   (polyseal_<type>_free, polyseal_buf_free), which accepts NULL. Pointers lent out by a getter
  *   belong to the handle and live until it is freed. Secrets and payloads are wiped when freed.
@@ -29,16 +34,19 @@
  *   reported as POLYSEAL_STATUS_INTERNAL.
  * - Every operation that depends on the time has an _at form taking now_ms; the plain form reads
  *   the system clock.
- * - Later additions (the session manager over a Cookie header, the cookie builder and parser,
- *   chunking) will follow the same conventions: builders, const handles, statuses, polyseal_buf.
+ * - Several cookies always come as a polyseal_cookie_list: the (name, value) pairs of a request,
+ *   or the Set-Cookie lines of a response, each to be sent as its own header (never joined with
+ *   commas). The session manager, when it comes, will follow the same conventions.
  *
  * Thread safety
  * -------------
  * A handle passed as `const T *` (polyseal_keyring, polyseal_sealer, polyseal_unsealed) is
  * immutable and may be used from any number of threads at the same time; one sealer serves a
- * whole server. A handle passed as `T *` (the builders polyseal_keyring_builder and
- * polyseal_options) may be used by one thread at a time. Any handle may be freed only once no
- * other thread is using it. The last error message is per thread. polyseal_version,
+ * whole server. A handle passed as `T *` (the builders polyseal_keyring_builder, polyseal_options
+ * and polyseal_cookie_options, and polyseal_cookie_list to polyseal_cookie_list_push) may be
+ * changed by one thread at a time; while nobody changes it, any number of threads may pass it
+ * where a function takes `const T *` (one set of cookie options serves every response). Any
+ * handle may be freed only once no other thread is using it. The last error message is per thread. polyseal_version,
  * polyseal_abi_version and polyseal_status_str may be called from any thread at any time.
  *
  * Versions and ABI policy
@@ -88,6 +96,62 @@
  * library (`libpolyseal.so.<ABI>`); compatible additions keep it.
  */
 #define POLYSEAL_ABI_VERSION 1
+
+/**
+ * The longest `Set-Cookie` line, in bytes, that browsers are guaranteed to store; a longer line
+ * fails with `POLYSEAL_STATUS_TOO_LARGE` (or is chunked).
+ */
+#define POLYSEAL_MAX_SET_COOKIE_BYTES 4096
+
+/**
+ * The usual limit for the whole `Cookie` header a browser sends back (a common proxy limit):
+ * pass it to `polyseal_cookie_header_budget`.
+ */
+#define POLYSEAL_COOKIE_HEADER_LIMIT 8190
+
+/**
+ * The longest `Cookie` header `polyseal_parse_cookie_header` reads, in bytes.
+ */
+#define POLYSEAL_MAX_COOKIE_HEADER_BYTES 65536
+
+/**
+ * The list holds cookies as `(name, value)` pairs, as a request's `Cookie` header carries them:
+ * read them with `polyseal_cookie_list_pair`.
+ */
+#define POLYSEAL_COOKIE_LIST_PAIRS 1
+
+/**
+ * The list holds `Set-Cookie` header values, one per header line, in the order to send them:
+ * read them with `polyseal_cookie_list_line`.
+ */
+#define POLYSEAL_COOKIE_LIST_LINES 2
+
+/**
+ * An ordered list of cookies: either `(name, value)` pairs (`POLYSEAL_COOKIE_LIST_PAIRS`, from
+ * `polyseal_parse_cookie_header` or built with `polyseal_cookie_list_new` and
+ * `polyseal_cookie_list_push`) or `Set-Cookie` lines (`POLYSEAL_COOKIE_LIST_LINES`, from
+ * `polyseal_chunk_set_cookies` and `polyseal_chunk_deletion_cookies`; send each line as its own
+ * `Set-Cookie` header, never joined with commas).
+ *
+ * Only `polyseal_cookie_list_push` changes a list (one thread at a time, with no reader); every
+ * other function takes `const polyseal_cookie_list *` and may run on any number of threads at
+ * once. Text lent out by the getters stays valid until the list is freed (a push does not move
+ * it). Free the list with `polyseal_cookie_list_free`, which wipes its text.
+ */
+typedef struct polyseal_cookie_list polyseal_cookie_list;
+
+/**
+ * The attributes of a `Set-Cookie` line: `Max-Age`, `Expires`, `Domain`, `Path`, `Secure`,
+ * `HttpOnly`, `SameSite`, `Partitioned`, `Priority`. Created by `polyseal_cookie_options_new`
+ * (no attributes), `polyseal_cookie_options_secure_defaults`,
+ * `polyseal_cookie_options_insecure_dev` or `polyseal_cookie_options_for_style`; changed with the
+ * `polyseal_cookie_options_set_*` setters; read by the functions that write `Set-Cookie` lines,
+ * which take it as `const polyseal_cookie_options *`.
+ *
+ * Mutable: one thread at a time while it is being set; once set, any number of threads may pass
+ * it to the line writers at once. Free it with `polyseal_cookie_options_free`.
+ */
+typedef struct polyseal_cookie_options polyseal_cookie_options;
 
 /**
  * Secrets with ids: the current entry seals, every entry unseals.
@@ -264,6 +328,509 @@ extern "C" {
  * unchanged.
  */
 void polyseal_buf_free(struct polyseal_buf *buf);
+
+/**
+ * Writes one `Set-Cookie` header value (without the `Set-Cookie:` name) that stores `value`
+ * under `name`, and stores it in `*line_out`, which the caller frees with `polyseal_buf_free`.
+ *
+ * `name` and `value` are UTF-8 (`name_len` and `value_len` bytes, no NUL needed); `options` are
+ * the attributes; `style` (`style_len` bytes) chooses whose form to write, byte for byte:
+ * `"polyseal"` (strict: the value must already be RFC 6265 cookie-octets), `"h3-v1"`, `"h3-v2"`
+ * (h3 1.x and 2.x: value percent-encoded) or `"iron-session"` (percent-encoded only when needed).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_COOKIE` when the name is not an RFC 6265 token, the value is
+ * not cookie-octets (`polyseal` style), the domain or path is malformed, or a rule is broken
+ * (`__Host-` needs `Secure`, `Path=/` and no `Domain`; `__Secure-`, `SameSite=None` and
+ * `Partitioned` need `Secure`); `POLYSEAL_STATUS_TOO_LARGE` for a line over
+ * `POLYSEAL_MAX_SET_COOKIE_BYTES`; `POLYSEAL_STATUS_INVALID_OPTION` for an unknown style; and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text. `*line_out` is
+ * written only on success.
+ *
+ * # Safety
+ * `options` must be NULL or live options not being changed by another thread; `name`, `value`
+ * and `style` must be NULL or readable for their lengths; `line_out` must be NULL or writable.
+ */
+polyseal_status polyseal_set_cookie(const char *name,
+                                    size_t name_len,
+                                    const char *value,
+                                    size_t value_len,
+                                    const struct polyseal_cookie_options *options,
+                                    const char *style,
+                                    size_t style_len,
+                                    struct polyseal_buf *line_out);
+
+/**
+ * Writes the `Set-Cookie` header value that deletes the cookie `name` (an empty value with
+ * `Max-Age=0`; the `polyseal` style also writes an epoch `Expires`) and stores it in
+ * `*line_out`, which the caller frees with `polyseal_buf_free`.
+ *
+ * Pass the options the cookie was set with: a deletion only reaches the cookie with the same
+ * name, `Domain`, `Path` and `Partitioned`, and the prefix rules apply to it too. Returns the
+ * statuses of `polyseal_set_cookie`. `*line_out` is written only on success.
+ *
+ * # Safety
+ * As for `polyseal_set_cookie`.
+ */
+polyseal_status polyseal_deletion_cookie(const char *name,
+                                         size_t name_len,
+                                         const struct polyseal_cookie_options *options,
+                                         const char *style,
+                                         size_t style_len,
+                                         struct polyseal_buf *line_out);
+
+/**
+ * Parses the value of a request's `Cookie` header (`header_len` bytes, no NUL needed) into a
+ * new list of `(name, value)` pairs in header order, stored in `*list_out`; free it with
+ * `polyseal_cookie_list_free`.
+ *
+ * Lenient as browsers are: blanks around names and values are dropped, a value may be empty,
+ * hold `=` or be wrapped in double quotes (unwrapped); a segment without `=`, with an empty name
+ * or with a control character is skipped. When a name repeats, the first occurrence is kept and
+ * later ones dropped. Values holding `%` are percent-decoded as h3 decodes them (kept raw when
+ * that fails).
+ *
+ * Returns `POLYSEAL_STATUS_TOO_LARGE` for a header over `POLYSEAL_MAX_COOKIE_HEADER_BYTES`,
+ * `POLYSEAL_STATUS_MALFORMED` for a header that is not UTF-8 (it is untrusted input), and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers. `*list_out` is written only on success.
+ *
+ * # Safety
+ * `header` must be NULL or readable for `header_len` bytes; `list_out` must be NULL or writable.
+ */
+polyseal_status polyseal_parse_cookie_header(const char *header,
+                                             size_t header_len,
+                                             struct polyseal_cookie_list **list_out);
+
+/**
+ * Writes the `Set-Cookie` lines that store `value` under `name`, chunked as the scheme does when
+ * it does not fit one cookie, into a new list of lines stored in `*lines_out` (free it with
+ * `polyseal_cookie_list_free`). Send every line, in order, each as its own `Set-Cookie` header.
+ *
+ * `scheme` (`scheme_len` bytes) is `"none"` (one cookie only), `"h3"` (h3 2.x:
+ * `name=__chunked__N` plus `name.1` ... `name.N`, N at most 100) or `"iron-session"`
+ * (`name.0` ... `name.3`). With `split` false, or for `"none"`, a line over
+ * `POLYSEAL_MAX_SET_COOKIE_BYTES` fails instead. `previous_whole` and `previous_chunks` are
+ * what `polyseal_chunk_state` reported for the request (false and 0 when there was none):
+ * chunk cookies the new value no longer uses are deleted by lines in the list. `name`,
+ * `value`, `options` and `style` are as for `polyseal_set_cookie`, whose checks apply to every
+ * line.
+ *
+ * Returns `POLYSEAL_STATUS_TOO_LARGE` when the value does not fit (more chunks than the scheme
+ * allows, or a line too long without splitting); `POLYSEAL_STATUS_INVALID_OPTION` for an
+ * unknown style or scheme, or a `previous_chunks` above the scheme's limit; the other statuses
+ * of `polyseal_set_cookie`. `*lines_out` is written only on success.
+ *
+ * # Safety
+ * As for `polyseal_set_cookie`, with `scheme` readable for `scheme_len` bytes and `lines_out`
+ * NULL or writable.
+ */
+polyseal_status polyseal_chunk_set_cookies(const char *name,
+                                           size_t name_len,
+                                           const char *value,
+                                           size_t value_len,
+                                           const struct polyseal_cookie_options *options,
+                                           const char *style,
+                                           size_t style_len,
+                                           const char *scheme,
+                                           size_t scheme_len,
+                                           bool split,
+                                           bool previous_whole,
+                                           size_t previous_chunks,
+                                           struct polyseal_cookie_list **lines_out);
+
+/**
+ * Writes the `Set-Cookie` lines that delete `name` and every chunk cookie the request carried
+ * (`previous_whole` and `previous_chunks`, from `polyseal_chunk_state`), in the order h3 and
+ * iron-session send them, into a new list of lines stored in `*lines_out`.
+ *
+ * Arguments and statuses are as for `polyseal_chunk_set_cookies`; the options must be those
+ * the cookies were set with. `*lines_out` is written only on success.
+ *
+ * # Safety
+ * As for `polyseal_chunk_set_cookies`.
+ */
+polyseal_status polyseal_chunk_deletion_cookies(const char *name,
+                                                size_t name_len,
+                                                const struct polyseal_cookie_options *options,
+                                                const char *style,
+                                                size_t style_len,
+                                                const char *scheme,
+                                                size_t scheme_len,
+                                                bool previous_whole,
+                                                size_t previous_chunks,
+                                                struct polyseal_cookie_list **lines_out);
+
+/**
+ * Reports what the request cookies `cookies` carry under `name` in the chunk `scheme`
+ * (`"none"`, `"h3"` or `"iron-session"`): `*whole_out` is whether `name` itself holds a
+ * non-empty unchunked value, `*chunks_out` how many chunk cookies to account for. Pass both to
+ * `polyseal_chunk_set_cookies` or `polyseal_chunk_deletion_cookies` so that the response
+ * deletes the chunks it no longer needs.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for an unknown scheme and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers, non-UTF-8 text or a list of
+ * `Set-Cookie` lines. The out-parameters are written only on success.
+ *
+ * # Safety
+ * `cookies` must be NULL or a live list not being changed by another thread; `name` and
+ * `scheme` must be NULL or readable for their lengths; the out-parameters must be NULL or
+ * writable.
+ */
+polyseal_status polyseal_chunk_state(const struct polyseal_cookie_list *cookies,
+                                     const char *name,
+                                     size_t name_len,
+                                     const char *scheme,
+                                     size_t scheme_len,
+                                     bool *whole_out,
+                                     size_t *chunks_out);
+
+/**
+ * Reads the value the request cookies `cookies` store under `name`, rejoining its chunks in the
+ * `scheme` (`"none"`, `"h3"` or `"iron-session"`).
+ *
+ * Finding no session is not an error: on success `*found_out` says whether there was a value.
+ * When there was, it is stored in `*value_out` (the caller frees it with `polyseal_buf_free`,
+ * which wipes it); when there was not (no cookie, an empty value, a missing or empty chunk, a
+ * malformed chunk count), `*value_out` is left untouched.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for an unknown scheme and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers, non-UTF-8 text or a list of
+ * `Set-Cookie` lines. The out-parameters are written only on success.
+ *
+ * # Safety
+ * As for `polyseal_chunk_state`, with `found_out` and `value_out` NULL or writable.
+ */
+polyseal_status polyseal_reassemble(const struct polyseal_cookie_list *cookies,
+                                    const char *name,
+                                    size_t name_len,
+                                    const char *scheme,
+                                    size_t scheme_len,
+                                    bool *found_out,
+                                    struct polyseal_buf *value_out);
+
+/**
+ * Measures the `Cookie` header a browser would send back holding the request cookies `cookies`
+ * (`name=value` as on the wire, joined with `"; "`) and stores its length in bytes in
+ * `*length_out`.
+ *
+ * Returns `POLYSEAL_STATUS_TOO_LARGE` when the length exceeds `limit` (typically
+ * `POLYSEAL_COOKIE_HEADER_LIMIT`; the message gives both numbers) and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or a list of `Set-Cookie` lines.
+ * `*length_out` is written only on success.
+ *
+ * # Safety
+ * `cookies` must be NULL or a live list not being changed by another thread; `length_out` must
+ * be NULL or writable.
+ */
+polyseal_status polyseal_cookie_header_budget(const struct polyseal_cookie_list *cookies,
+                                              size_t limit,
+                                              size_t *length_out);
+
+/**
+ * Formats `ms` (milliseconds since the Unix epoch) as an IMF-fixdate, the `Expires` form,
+ * exactly as JavaScript's `Date.prototype.toUTCString()` prints it (`"Thu, 01 Jan 1970 00:00:00
+ * GMT"`, milliseconds dropped), and stores it in `*date_out`, which the caller frees with
+ * `polyseal_buf_free`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for an instant after the year 9999 and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` if `date_out` is NULL. `*date_out` is written only on
+ * success.
+ *
+ * # Safety
+ * `date_out` must be NULL or writable.
+ */
+polyseal_status polyseal_imf_fixdate(uint64_t ms, struct polyseal_buf *date_out);
+
+/**
+ * Creates an empty list of request cookies (`POLYSEAL_COOKIE_LIST_PAIRS`) and stores it in
+ * `*list_out`: fill it with `polyseal_cookie_list_push` when the cookies were parsed elsewhere,
+ * for example by a web framework.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `list_out` is NULL.
+ *
+ * # Safety
+ * `list_out` must be NULL or writable.
+ */
+polyseal_status polyseal_cookie_list_new(struct polyseal_cookie_list **list_out);
+
+/**
+ * Appends the cookie `name=value` to a list of request cookies. The text is taken as given
+ * (already decoded, no checks beyond UTF-8), as `polyseal_parse_cookie_header` would have
+ * produced it; when a name repeats, the functions reading the list use its first occurrence.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers, non-UTF-8 text, or a list of
+ * `Set-Cookie` lines; on failure the list is unchanged.
+ *
+ * # Safety
+ * `list` must be NULL or a live list used by no other thread during the call; `name` and
+ * `value` must be NULL or readable for their lengths.
+ */
+polyseal_status polyseal_cookie_list_push(struct polyseal_cookie_list *list,
+                                          const char *name,
+                                          size_t name_len,
+                                          const char *value,
+                                          size_t value_len);
+
+/**
+ * What `list` holds: `POLYSEAL_COOKIE_LIST_PAIRS` or `POLYSEAL_COOKIE_LIST_LINES`; 0 for NULL.
+ * New kinds may be added in compatible releases.
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+uint32_t polyseal_cookie_list_kind(const struct polyseal_cookie_list *list);
+
+/**
+ * The number of cookies (pairs or lines) in `list`; 0 for NULL.
+ *
+ * # Safety
+ * `list` must be NULL or a live list.
+ */
+size_t polyseal_cookie_list_count(const struct polyseal_cookie_list *list);
+
+/**
+ * Lends out the name and value of the cookie at `index` (from 0) of a list of request cookies:
+ * stores pointers in `*name_out` and `*value_out` and the lengths in bytes in `*name_len_out` and
+ * `*value_len_out`.
+ *
+ * The text is UTF-8 followed by a NUL byte not counted in the length. It belongs to `list` and
+ * stays valid until `polyseal_cookie_list_free(list)`; do not free it. Returns
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers, an index not below
+ * `polyseal_cookie_list_count(list)`, or a list of `Set-Cookie` lines; the out-parameters are
+ * written only on success.
+ *
+ * # Safety
+ * `list` must be NULL or a live list; the out-parameters must be NULL or writable.
+ */
+polyseal_status polyseal_cookie_list_pair(const struct polyseal_cookie_list *list,
+                                          size_t index,
+                                          const char **name_out,
+                                          size_t *name_len_out,
+                                          const char **value_out,
+                                          size_t *value_len_out);
+
+/**
+ * Lends out the `Set-Cookie` line at `index` (from 0) of a list of lines: the header's value,
+ * without the `Set-Cookie:` name. Stores a pointer in `*line_out` and the length in bytes in
+ * `*line_len_out`; the text is NUL-terminated and belongs to `list` until it is freed.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers, an index not below
+ * `polyseal_cookie_list_count(list)`, or a list of request cookies; the out-parameters are
+ * written only on success.
+ *
+ * # Safety
+ * `list` must be NULL or a live list; the out-parameters must be NULL or writable.
+ */
+polyseal_status polyseal_cookie_list_line(const struct polyseal_cookie_list *list,
+                                          size_t index,
+                                          const char **line_out,
+                                          size_t *line_len_out);
+
+/**
+ * Frees a cookie list, wiping its text. Accepts NULL.
+ *
+ * # Safety
+ * `list` must be NULL or a live list that no other thread is using, not used again afterwards;
+ * pointers lent out by its getters become invalid.
+ */
+void polyseal_cookie_list_free(struct polyseal_cookie_list *list);
+
+/**
+ * Creates cookie options with no attributes at all (a bare `name=value` line) and stores them in
+ * `*options_out`. For a session cookie start from `polyseal_cookie_options_secure_defaults`
+ * instead.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options_out` is NULL.
+ *
+ * # Safety
+ * `options_out` must be NULL or writable.
+ */
+polyseal_status polyseal_cookie_options_new(struct polyseal_cookie_options **options_out);
+
+/**
+ * Creates the defaults for a session cookie, `Path=/; HttpOnly; Secure; SameSite=Lax`, and
+ * stores them in `*options_out`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options_out` is NULL.
+ *
+ * # Safety
+ * `options_out` must be NULL or writable.
+ */
+polyseal_status polyseal_cookie_options_secure_defaults(struct polyseal_cookie_options **options_out);
+
+/**
+ * Creates the secure defaults without `Secure` (`Path=/; HttpOnly; SameSite=Lax`), for local
+ * development over plain http only, and stores them in `*options_out`. Never use them in
+ * production: the cookie would travel over unencrypted connections.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options_out` is NULL.
+ *
+ * # Safety
+ * `options_out` must be NULL or writable.
+ */
+polyseal_status polyseal_cookie_options_insecure_dev(struct polyseal_cookie_options **options_out);
+
+/**
+ * Creates the session cookie options a peer uses by default and stores them in `*options_out`.
+ *
+ * `style` (`style_len` bytes, no NUL needed) is `"polyseal"` (the secure defaults), `"h3-v1"`
+ * (`Path=/; HttpOnly; Secure`), `"h3-v2"` or `"iron-session"` (both the secure defaults).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for an unknown style and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text.
+ *
+ * # Safety
+ * `style` must be NULL or readable for `style_len` bytes; `options_out` must be NULL or
+ * writable.
+ */
+polyseal_status polyseal_cookie_options_for_style(const char *style,
+                                                  size_t style_len,
+                                                  struct polyseal_cookie_options **options_out);
+
+/**
+ * Sets `Max-Age` in seconds (0 tells the browser to drop the cookie at once).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for a negative value (to delete a cookie, write
+ * `polyseal_deletion_cookie`) and `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL; on
+ * failure the options are unchanged. The `h3-v2` style caps it at 400 days when writing.
+ *
+ * # Safety
+ * `options` must be NULL or live options used by no other thread during the call.
+ */
+polyseal_status polyseal_cookie_options_set_max_age(struct polyseal_cookie_options *options,
+                                                    int64_t max_age_s);
+
+/**
+ * Sets `Expires` to `expires_ms` (milliseconds since the Unix epoch, written to the second).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for an instant after the year 9999 and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL; on failure the options are unchanged.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_max_age`.
+ */
+polyseal_status polyseal_cookie_options_set_expires_ms(struct polyseal_cookie_options *options,
+                                                       uint64_t expires_ms);
+
+/**
+ * Sets both `Expires` (to `expires_ms`) and `Max-Age` (to the whole seconds left until then as
+ * seen at `now_ms`, rounded down; 0 when that instant has passed, never negative), so that a
+ * cookie ends with the token it carries. Times are milliseconds since the Unix epoch.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for an `expires_ms` after the year 9999 and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL; on failure the options are unchanged.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_max_age`.
+ */
+polyseal_status polyseal_cookie_options_set_expiry(struct polyseal_cookie_options *options,
+                                                   uint64_t expires_ms,
+                                                   uint64_t now_ms);
+
+/**
+ * Sets `Domain` (`domain_len` bytes of UTF-8, no NUL needed): a host name of letters, digits,
+ * hyphens and dots, with an optional leading dot. It is checked when a line is written, which
+ * fails with `POLYSEAL_STATUS_INVALID_COOKIE` for anything else (an empty domain included).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text.
+ *
+ * # Safety
+ * `options` as for `polyseal_cookie_options_set_max_age`; `domain` must be NULL or readable for
+ * `domain_len` bytes.
+ */
+polyseal_status polyseal_cookie_options_set_domain(struct polyseal_cookie_options *options,
+                                                   const char *domain,
+                                                   size_t domain_len);
+
+/**
+ * Sets `Path` (`path_len` bytes of UTF-8, no NUL needed). It must start with `/` and hold no
+ * control character or `;`; it is checked when a line is written, which fails with
+ * `POLYSEAL_STATUS_INVALID_COOKIE` otherwise. The `h3-v1` and `h3-v2` styles write `Path=/` when
+ * no path is set.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text.
+ *
+ * # Safety
+ * `options` as for `polyseal_cookie_options_set_max_age`; `path` must be NULL or readable for
+ * `path_len` bytes.
+ */
+polyseal_status polyseal_cookie_options_set_path(struct polyseal_cookie_options *options,
+                                                 const char *path,
+                                                 size_t path_len);
+
+/**
+ * Sets or clears `Secure` (the cookie travels over https only). `SameSite=None`, `Partitioned`
+ * and the `__Secure-` and `__Host-` name prefixes need it.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_max_age`.
+ */
+polyseal_status polyseal_cookie_options_set_secure(struct polyseal_cookie_options *options,
+                                                   bool secure);
+
+/**
+ * Sets or clears `HttpOnly` (scripts in the page cannot read the cookie).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_max_age`.
+ */
+polyseal_status polyseal_cookie_options_set_http_only(struct polyseal_cookie_options *options,
+                                                      bool http_only);
+
+/**
+ * Sets `SameSite` by name: `"Strict"`, `"Lax"` or `"None"`, in any letter case (`name_len`
+ * bytes, no NUL needed). `SameSite=None` needs `Secure` when a line is written.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for another name and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text; on failure the options
+ * are unchanged.
+ *
+ * # Safety
+ * `options` as for `polyseal_cookie_options_set_max_age`; `name` must be NULL or readable for
+ * `name_len` bytes.
+ */
+polyseal_status polyseal_cookie_options_set_same_site(struct polyseal_cookie_options *options,
+                                                      const char *name,
+                                                      size_t name_len);
+
+/**
+ * Sets or clears `Partitioned` (CHIPS: the cookie is kept per top-level site). It needs
+ * `Secure` when a line is written.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_max_age`.
+ */
+polyseal_status polyseal_cookie_options_set_partitioned(struct polyseal_cookie_options *options,
+                                                        bool partitioned);
+
+/**
+ * Sets `Priority` (a Chromium extension) by name: `"Low"`, `"Medium"` or `"High"`, in any
+ * letter case (`name_len` bytes, no NUL needed).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for another name and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text; on failure the options
+ * are unchanged.
+ *
+ * # Safety
+ * As for `polyseal_cookie_options_set_same_site`.
+ */
+polyseal_status polyseal_cookie_options_set_priority(struct polyseal_cookie_options *options,
+                                                     const char *name,
+                                                     size_t name_len);
+
+/**
+ * Frees cookie options. Accepts NULL.
+ *
+ * # Safety
+ * `options` must be NULL or live options that no other thread is using, not used again
+ * afterwards.
+ */
+void polyseal_cookie_options_free(struct polyseal_cookie_options *options);
 
 /**
  * Creates an empty keyring builder and stores it in `*builder_out`.

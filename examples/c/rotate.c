@@ -1,5 +1,6 @@
-/* Seal a session, rotate keys, and open the old cookie with the new keyring: the C API in one
- * page. Build against an installed polyseal with `make` (uses pkg-config). */
+/* Seal a session, rotate keys, open the old cookie with the new keyring, and send the resealed
+ * one as a Set-Cookie line: the C API in one page. Build against an installed polyseal with
+ * `make` (uses pkg-config). */
 #include <polyseal.h>
 
 #include <stdio.h>
@@ -75,6 +76,34 @@ int main(void) {
     if (!bad && polyseal_unsealed_needs_reseal(opened)) {
         bad = failed("reseal", polyseal_sealer_seal(after, data, data_len, &fresh));
         if (!bad) printf("resealed with k2026: %.40s...\n", (const char *)fresh.ptr);
+    }
+
+    /* The response header, then the browser's next request: parse its Cookie header and find the
+     * session again (a missing cookie would be found == false, not an error). */
+    if (!bad) {
+        polyseal_cookie_options *attributes = NULL;
+        polyseal_cookie_list *request = NULL;
+        polyseal_buf line = {NULL, 0}, back = {NULL, 0};
+        char header[1024];
+        bool found = false;
+        bad = failed("cookie options", polyseal_cookie_options_secure_defaults(&attributes));
+        bad = bad || failed("set_cookie", polyseal_set_cookie("session", 7, (const char *)fresh.ptr,
+                                                              fresh.len, attributes, "polyseal", 8,
+                                                              &line));
+        if (!bad) {
+            printf("Set-Cookie: %.24s...%s\n", (const char *)line.ptr,
+                   strchr((const char *)line.ptr, ';'));
+            snprintf(header, sizeof header, "theme=dark; session=%s", (const char *)fresh.ptr);
+        }
+        bad = bad || failed("parse", polyseal_parse_cookie_header(header, strlen(header), &request));
+        bad = bad || failed("reassemble", polyseal_reassemble(request, "session", 7, "none", 4,
+                                                              &found, &back));
+        bad = bad || !found || back.len != fresh.len || memcmp(back.ptr, fresh.ptr, back.len) != 0;
+        if (!bad) printf("read back from the Cookie header: %zu chars\n", back.len);
+        polyseal_buf_free(&back);
+        polyseal_buf_free(&line);
+        polyseal_cookie_list_free(request);
+        polyseal_cookie_options_free(attributes);
     }
 
     /* A tampered cookie is refused with a status, never a crash. */

@@ -11,6 +11,9 @@
 mod abi;
 mod boundary;
 mod buf;
+mod cookie;
+mod cookie_list;
+mod cookie_options;
 mod keyring;
 mod options;
 mod sealer;
@@ -19,6 +22,9 @@ mod version;
 
 pub use abi::POLYSEAL_ABI_VERSION;
 pub use buf::*;
+pub use cookie::*;
+pub use cookie_list::*;
+pub use cookie_options::*;
 pub use keyring::*;
 pub use options::*;
 pub use sealer::*;

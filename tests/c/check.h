@@ -42,6 +42,32 @@ static int checks_failed;
 /* (pointer, length) of a string literal or array, without its NUL. */
 #define S(literal) (literal), (sizeof(literal) - 1)
 
+/* A pointer value the library must never write over an out-parameter when it fails. */
+static const char sentinel_byte;
+#define SENTINEL(type) ((type)(const void *)&sentinel_byte)
+
+/* The last error message, in a static buffer. */
+static inline const char *last_error(void) {
+    static char buf[512];
+    polyseal_last_error_message(buf, sizeof buf);
+    return buf;
+}
+
+/* Checks that the last error message starts with the name of `status` and a colon. */
+static inline void check_message_names(polyseal_status status) {
+    const char *name = polyseal_status_str(status);
+    const char *message = last_error();
+    CHECK(strncmp(message, name, strlen(name)) == 0 && message[strlen(name)] == ':');
+}
+
+/* The status whose name is `name` ("OK" included), or -1. */
+static inline polyseal_status status_named(const char *name) {
+    for (polyseal_status s = 0; s < 256; s++) {
+        if (strcmp(polyseal_status_str(s), name) == 0) return s;
+    }
+    return -1;
+}
+
 static int finish(const char *suite) {
     printf("%s: %d passed, %d failed\n", suite, checks_passed, checks_failed);
     return checks_failed == 0 && checks_passed > 0 ? 0 : 1;

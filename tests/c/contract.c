@@ -14,24 +14,6 @@
 static const uint8_t KEY32[32] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,
                                   16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31};
 
-/* A pointer value the library must never write over an out-parameter when it fails. */
-static const char sentinel_byte;
-#define SENTINEL(type) ((type)(const void *)&sentinel_byte)
-
-/* The last error message, in a static buffer. */
-static const char *last_error(void) {
-    static char buf[512];
-    polyseal_last_error_message(buf, sizeof buf);
-    return buf;
-}
-
-/* Checks that the last error message starts with the name of `status`. */
-static void check_message_names(polyseal_status status) {
-    const char *name = polyseal_status_str(status);
-    const char *message = last_error();
-    CHECK(strncmp(message, name, strlen(name)) == 0 && message[strlen(name)] == ':');
-}
-
 static const polyseal_keyring *keyring_k1_k2(const char *current) {
     polyseal_keyring_builder *b = NULL;
     const polyseal_keyring *k = NULL;
@@ -483,8 +465,9 @@ static void test_every_status(void) {
         polyseal_keyring_free(numeric);
     }
 
-    /* INVALID_COOKIE and SESSION_CLEARED belong to the cookie and session API (not yet in
-     * core); INTERNAL is a caught panic, tested in ffi/src/boundary.rs. */
+    /* INVALID_COOKIE is tested with the cookie functions (cookie_contract.c); SESSION_CLEARED
+     * belongs to the session manager (not yet in core); INTERNAL is a caught panic, tested in
+     * ffi/src/boundary.rs. */
     polyseal_buf_free(&token);
     polyseal_sealer_free(s);
     polyseal_keyring_free(k);

@@ -1,5 +1,7 @@
 /* Eight threads seal and unseal through one shared `const polyseal_sealer *` (and open one shared
- * token), each checking every result; each thread's last error message stays its own. */
+ * token), write Set-Cookie lines with one shared `const polyseal_cookie_options *` and reassemble
+ * from one shared `const polyseal_cookie_list *`, each checking every result; each thread's last
+ * error message stays its own. */
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,6 +15,8 @@
 typedef struct {
     const polyseal_sealer *sealer; /* shared, read-only */
     const polyseal_buf *shared_token;
+    const polyseal_cookie_options *cookie_options; /* shared, read-only */
+    const polyseal_cookie_list *request;           /* shared, read-only: "s=__chunked__2; ..." */
     int index;
     int good; /* rounds whose every step gave the expected result */
     int bad;
@@ -53,6 +57,25 @@ static void *work(void *arg) {
               same(data, data_len, "{\"shared\":true}");
         polyseal_unsealed_free(u);
 
+        {
+            polyseal_buf line = {NULL, 0}, value = {NULL, 0};
+            bool found = false;
+            char name[16], value_text[16], want[96];
+            snprintf(name, sizeof name, "s%d", j->index);
+            snprintf(value_text, sizeof value_text, "%d", round);
+            snprintf(want, sizeof want, "%s=%s; Path=/; HttpOnly; Secure; SameSite=Lax", name,
+                     value_text);
+            ok &= polyseal_set_cookie(name, strlen(name), value_text, strlen(value_text),
+                                      j->cookie_options, "polyseal", 8,
+                                      &line) == POLYSEAL_STATUS_OK &&
+                  same((const char *)line.ptr, line.len, want);
+            ok &= polyseal_reassemble(j->request, "s", 1, "h3", 2, &found, &value) ==
+                      POLYSEAL_STATUS_OK &&
+                  found && same((const char *)value.ptr, value.len, "abcd");
+            polyseal_buf_free(&line);
+            polyseal_buf_free(&value);
+        }
+
         /* Every few rounds, fail on purpose: the message is this thread's, and is then cleared
          * by the next success on this thread only. */
         if (round % 10 == j->index % 10) {
@@ -79,6 +102,8 @@ int main(void) {
     const polyseal_keyring *keyring = NULL;
     polyseal_options *options = NULL;
     const polyseal_sealer *sealer = NULL;
+    polyseal_cookie_options *cookie_options = NULL;
+    polyseal_cookie_list *request = NULL;
     polyseal_buf shared = {NULL, 0};
     pthread_t threads[THREADS];
     job jobs[THREADS];
@@ -93,9 +118,11 @@ int main(void) {
     CHECK_OK(polyseal_options_set_ttl_ms(options, 3600000));
     CHECK_OK(polyseal_sealer_new(keyring, S("native"), options, &sealer));
     CHECK_OK(polyseal_sealer_seal_at(sealer, S("{\"shared\":true}"), NOW, &shared));
+    CHECK_OK(polyseal_cookie_options_secure_defaults(&cookie_options));
+    CHECK_OK(polyseal_parse_cookie_header(S("s=__chunked__2; s.2=cd; s.1=ab"), &request));
 
     for (int i = 0; i < THREADS; i++) {
-        jobs[i] = (job){sealer, &shared, i, 0, 0};
+        jobs[i] = (job){sealer, &shared, cookie_options, request, i, 0, 0};
         CHECK(pthread_create(&threads[i], NULL, work, &jobs[i]) == 0);
     }
     for (int i = 0; i < THREADS; i++) {
@@ -107,10 +134,13 @@ int main(void) {
     CHECK(good == THREADS * ROUNDS);
     /* The main thread's last error was never touched by the workers' failures. */
     CHECK(polyseal_last_error_message(NULL, 0) == 0);
-    printf("threads: %d threads x %d rounds on one shared sealer, %d rounds correct\n", THREADS,
+    printf("threads: %d threads x %d rounds on one shared sealer, cookie options and cookie list, "
+           "%d rounds correct\n", THREADS,
            ROUNDS, good);
 
     polyseal_buf_free(&shared);
+    polyseal_cookie_list_free(request);
+    polyseal_cookie_options_free(cookie_options);
     polyseal_sealer_free(sealer);
     polyseal_options_free(options);
     polyseal_keyring_free(keyring);
