@@ -50,8 +50,15 @@ export declare class Sealer {
   seal(data: unknown, options?: CallOptions): string
   /** Unseals and verifies a token, synchronously. */
   unseal(token: string, options?: CallOptions): Unsealed
+  /**
+   * Seals JSON text as it is, synchronously: the text is validated (UTF-8 JSON within
+   * `maxDepth`) and sealed byte for byte, so key order and number spelling are kept.
+   */
+  sealJson(json: string, options?: CallOptions): string
   /** Seals on the libuv thread pool. */
   sealAsync(data: unknown, options?: CallOptions): Promise<string>
+  /** `sealJson` on the libuv thread pool. */
+  sealJsonAsync(json: string, options?: CallOptions): Promise<string>
   /** Unseals on the libuv thread pool. */
   unsealAsync(token: string, options?: CallOptions): Promise<Unsealed>
   /** The format and key ids: a sealer never serializes its secrets. */
