@@ -96,6 +96,17 @@ test('bad options are PolysealErrors: names by core, types by the binding', () =
   throwsCode(() => cookieHeaderBudget([['a', '12']], 3), 'TOO_LARGE')
   throwsCode(() => cookieHeaderBudget([], '10'), 'INVALID_ARGUMENT')
   throwsCode(() => cookieDefaults('express'), 'INVALID_OPTION')
+  const boom = new Error('boom')
+  const thrown = throwsCode(
+    () =>
+      setCookie('s', 'v', {
+        get path() {
+          throw boom
+        },
+      }),
+    'INVALID_ARGUMENT',
+  )
+  assert.equal(thrown.cause, boom)
 })
 
 test('deleteCookie and the defaults of each style', () => {
