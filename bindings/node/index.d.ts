@@ -50,8 +50,15 @@ export declare class Sealer {
   seal(data: unknown, options?: CallOptions): string
   /** Unseals and verifies a token, synchronously. */
   unseal(token: string, options?: CallOptions): Unsealed
+  /**
+   * Seals JSON text as it is, synchronously: the text is validated (UTF-8 JSON within
+   * `maxDepth`) and sealed byte for byte, so key order and number spelling are kept.
+   */
+  sealJson(json: string, options?: CallOptions): string
   /** Seals on the libuv thread pool. */
   sealAsync(data: unknown, options?: CallOptions): Promise<string>
+  /** `sealJson` on the libuv thread pool. */
+  sealJsonAsync(json: string, options?: CallOptions): Promise<string>
   /** Unseals on the libuv thread pool. */
   unsealAsync(token: string, options?: CallOptions): Promise<Unsealed>
   /** The format and key ids: a sealer never serializes its secrets. */
@@ -64,6 +71,120 @@ export interface CallOptions {
   now?: number
 }
 
+/** Every `Set-Cookie` line that clears `name` and the chunks `previous` reports. */
+export declare function chunkDeletionCookies(name: string, options: CookieOptions & ChunkDeletionOptions): Array<string>
+
+/** How `chunkDeletionCookies` clears a value. */
+export interface ChunkDeletionOptions {
+  /** The chunking scheme. */
+  scheme: ChunkScheme
+  /** What the request carried (from `chunkState`); default: nothing. */
+  previous?: ChunkState
+}
+
+/** How `chunkSetCookies` spreads a value over cookies. */
+export interface ChunkOptions {
+  /** The chunking scheme. */
+  scheme: ChunkScheme
+  /**
+   * Spread a value too large for one cookie over chunk cookies (default `true`); without it
+   * an oversized line is `TOO_LARGE`. Ignored by the `"none"` scheme.
+   */
+  split?: boolean
+  /** What the request carried (from `chunkState`); default: nothing. */
+  previous?: ChunkState
+}
+
+/** How a value too large for one cookie is spread over several. */
+export type ChunkScheme = 'none' | 'h3' | 'iron-session'
+
+/**
+ * Every `Set-Cookie` line that stores `value` under `name`, stale-chunk deletions included, in
+ * the order to send them.
+ */
+export declare function chunkSetCookies(name: string, value: string, options: CookieOptions & ChunkOptions): Array<string>
+
+/** What `cookies` (parsed from the request) carries under `name`: pass it as `previous`. */
+export declare function chunkState(cookies: ReadonlyArray<readonly [string, string]>, name: string, scheme: ChunkScheme): ChunkState
+
+/**
+ * What a request carried under one cookie name (`chunkState`), passed back as `previous` so a
+ * response deletes the chunks it no longer needs.
+ */
+export interface ChunkState {
+  /** The cookie itself held a non-empty, unchunked value. */
+  whole: boolean
+  /** Chunk cookies to account for. */
+  chunks: number
+}
+
+/**
+ * A style's default session cookie attributes (`cookieDefaults`); spread it into
+ * `CookieOptions`.
+ */
+export interface CookieAttributes {
+  /** `Max-Age` in seconds. */
+  maxAge?: number
+  /** `Expires` in ms since the Unix epoch. */
+  expires?: number
+  /** `Domain`. */
+  domain?: string
+  /** `Path`. */
+  path?: string
+  /** `Secure`. */
+  secure: boolean
+  /** `HttpOnly`. */
+  httpOnly: boolean
+  /** `SameSite`. */
+  sameSite?: SameSite
+  /** `Partitioned`. */
+  partitioned: boolean
+  /** `Priority`. */
+  priority?: Priority
+}
+
+/** The session cookie attributes a style's peer uses by default. */
+export declare function cookieDefaults(style?: CookieStyle): CookieAttributes
+
+/**
+ * The length in bytes of the `Cookie` header a browser would send back with `cookies` (pairs
+ * as on the wire); `TOO_LARGE` above `limit` (default 8190).
+ */
+export declare function cookieHeaderBudget(cookies: ReadonlyArray<readonly [string, string]>, limit?: number): number
+
+/**
+ * The attributes of a `Set-Cookie` line and the style that writes it. Every field is
+ * optional; unset means no such attribute (`false` for the flags).
+ */
+export interface CookieOptions {
+  /** `Max-Age` in whole seconds; never negative (delete a cookie with `deleteCookie`). */
+  maxAge?: number
+  /** `Expires`: a `Date` or ms since the Unix epoch (written to the second). */
+  expires?: Date | number
+  /** `Domain`: a host name, optionally with a leading dot. */
+  domain?: string
+  /** `Path`: starts with `/`. */
+  path?: string
+  /** `Secure`. */
+  secure?: boolean
+  /** `HttpOnly`. */
+  httpOnly?: boolean
+  /** `SameSite`, in any letter case. */
+  sameSite?: SameSite | Lowercase<SameSite> | Uppercase<SameSite>
+  /** `Partitioned` (CHIPS); requires `secure`. */
+  partitioned?: boolean
+  /** `Priority`, in any letter case. */
+  priority?: Priority | Lowercase<Priority> | Uppercase<Priority>
+  /** Whose form to write (default `"polyseal"`). */
+  style?: CookieStyle
+}
+
+/** How a `Set-Cookie` line is written, byte for byte like each peer's. */
+export type CookieStyle = 'polyseal' | 'h3-v1' | 'h3-v2' | 'iron-session'
+
+/** The line that deletes a cookie: pass the `domain`, `path` (and `partitioned`) it was set with. */
+export declare function deleteCookie(name: string, options?: CookieOptions): string
+
 /** The stable error table, name to number, in numeric order (`ERROR_CODES` in `lib/index.js`). */
 export declare function errorCodes(): Record<string, number>
 
@@ -72,6 +193,9 @@ export type Format = 'native' | 'h3-v1' | 'h3-v2' | 'iron-session' | 'iron'
 
 /** Every format name, in core's order (`FORMATS` in `lib/index.js`). */
 export declare function formats(): Array<Format>
+
+/** An instant as an HTTP date (`Thu, 01 Jan 1970 00:00:00 GMT`), to the second. */
+export declare function imfFixdate(time: Date | number): string
 
 /** iron's default options, the value of `ironDefaults` (`Iron.defaults`). */
 export declare function ironDefaults(): IronOptions
@@ -132,12 +256,30 @@ export interface KeyringOptions {
 }
 
 /**
+ * Whole seconds from `now` until `expires`, rounded down, never negative: the `maxAge` that
+ * goes with an `expires`.
+ */
+export declare function maxAgeUntil(expires: Date | number, now: Date | number): number
+
+/** The `[name, value]` pairs of a `Cookie` header, in order; the first of duplicate names wins. */
+export declare function parseCookieHeader(header: string): Array<[string, string]>
+
+/** The `Priority` attribute as written; options accept any letter case. */
+export type Priority = 'Low' | 'Medium' | 'High'
+
+/** The value stored under `name`, its chunks rejoined; `null` means no session. */
+export declare function reassemble(cookies: ReadonlyArray<readonly [string, string]>, name: string, scheme: ChunkScheme): string | null
+
+/**
  * Registers the `PolysealError` class that every error is an instance of.
  *
  * Internal: `lib/index.js` calls it once when it loads. The class is called as
  * `new PolysealError(code, message, { cause })` and must set `code` and `number`.
  */
 export declare function registerErrorClass(errorClass: new (code: string, message: string, options?: { cause?: unknown }) => Error): void
+
+/** The `SameSite` attribute as written; options accept any letter case. */
+export type SameSite = 'Strict' | 'Lax' | 'None'
 
 /** Seals `data` with a one-off sealer: `seal(data, keyring, { cookieName, ttl, now, ... })`. */
 export declare function seal(data: unknown, keyring: Keyring | Secret, options?: SealerOptions & CallOptions): string
@@ -187,6 +329,9 @@ export declare function sealIron(object: unknown, password: Secret | KeyringEntr
 
 /** A password string (at least 32 characters) or a raw 32-byte key. */
 export type Secret = string | Uint8Array
+
+/** One `Set-Cookie` line: `setCookie('session', token, { path: '/', secure: true })`. */
+export declare function setCookie(name: string, value: string, options?: CookieOptions): string
 
 /** Unseals `token` and returns its data (use `Sealer#unseal` for the key id and times). */
 export declare function unseal(token: string, keyring: Keyring | Secret, options?: SealerOptions & CallOptions): unknown

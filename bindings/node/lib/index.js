@@ -33,7 +33,28 @@ const ironDefaults = Object.freeze({
   integrity: Object.freeze(defaults.integrity),
 })
 
-const { Keyring, Sealer, seal, unseal, sealAsync, unsealAsync, sealIron, unsealIron, version } = native
+const {
+  Keyring,
+  Sealer,
+  seal,
+  unseal,
+  sealAsync,
+  unsealAsync,
+  sealIron,
+  unsealIron,
+  setCookie,
+  deleteCookie,
+  parseCookieHeader,
+  chunkSetCookies,
+  chunkDeletionCookies,
+  chunkState,
+  reassemble,
+  cookieHeaderBudget,
+  imfFixdate,
+  maxAgeUntil,
+  cookieDefaults,
+  version,
+} = native
 
 module.exports = {
   Keyring,
@@ -45,6 +66,17 @@ module.exports = {
   sealIron,
   unsealIron,
   ironDefaults,
+  setCookie,
+  deleteCookie,
+  parseCookieHeader,
+  chunkSetCookies,
+  chunkDeletionCookies,
+  chunkState,
+  reassemble,
+  cookieHeaderBudget,
+  imfFixdate,
+  maxAgeUntil,
+  cookieDefaults,
   PolysealError,
   ERROR_CODES,
   FORMATS,

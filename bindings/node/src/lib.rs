@@ -9,6 +9,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod convert;
+mod cookie;
 mod error;
 mod iron;
 mod keyring;

@@ -141,6 +141,18 @@ pub fn own_keys(env: &Env, value: &Unknown, label: &str) -> Outcome<Vec<String>>
         .collect()
 }
 
+/// A string argument; anything else is `INVALID_ARGUMENT`.
+pub fn string_arg(env: &Env, value: &Unknown, label: &str) -> Outcome<String> {
+    let fail = |e| Failure::from_napi(env, ErrorCode::InvalidArgument, label, e);
+    if value.get_type().map_err(fail)? != ValueType::String {
+        return Err(Failure::invalid_argument(format!(
+            "{label} must be a string"
+        )));
+    }
+    // SAFETY: a string value of this env.
+    unsafe { String::from_napi_value(env.raw(), value.raw()) }.map_err(fail)
+}
+
 /// A non-negative integer option no larger than `max`.
 pub fn whole(name: &str, value: Option<f64>, max: u64) -> Outcome<Option<u64>> {
     let Some(number) = value else { return Ok(None) };

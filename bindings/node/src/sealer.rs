@@ -14,7 +14,7 @@ use polyseal::{ErrorCode, Value};
 use crate::convert::{self, Json};
 use crate::error::{Failure, Outcome, guard, internal_panic, throwable};
 use crate::keyring::{self, KeyringInfo, keyring_arg};
-use crate::options;
+use crate::options::{self, string_arg};
 
 /// What an authentic token holds.
 #[napi(object, object_from_js = false)]
@@ -108,6 +108,16 @@ impl Sealer {
         })
     }
 
+    /// Seals JSON text as it is, synchronously: the text is validated (UTF-8 JSON within
+    /// `maxDepth`) and sealed byte for byte, so key order and number spelling are kept.
+    #[napi(catch_unwind, ts_args_type = "json: string, options?: CallOptions")]
+    pub fn seal_json(&self, env: Env, json: Unknown, options: Option<Unknown>) -> Result<String> {
+        guard(&env, || {
+            let job = self.seal_json_job(&env, &json, options.as_ref())?;
+            job.run()
+        })
+    }
+
     /// Seals on the libuv thread pool.
     #[napi(
         catch_unwind,
@@ -121,6 +131,22 @@ impl Sealer {
         options: Option<Unknown>,
     ) -> AsyncTask<SealTask> {
         let job = caught(|| self.seal_job(&env, &data, options.as_ref()));
+        AsyncTask::new(SealTask(Some(job)))
+    }
+
+    /// `sealJson` on the libuv thread pool.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "json: string, options?: CallOptions",
+        ts_return_type = "Promise<string>"
+    )]
+    pub fn seal_json_async(
+        &self,
+        env: Env,
+        json: Unknown,
+        options: Option<Unknown>,
+    ) -> AsyncTask<SealTask> {
+        let job = caught(|| self.seal_json_job(&env, &json, options.as_ref()));
         AsyncTask::new(SealTask(Some(job)))
     }
 
@@ -163,6 +189,20 @@ impl Sealer {
         )
     }
 
+    fn seal_json_job(
+        &self,
+        env: &Env,
+        json: &Unknown,
+        options: Option<&Unknown>,
+    ) -> Outcome<SealJob> {
+        let now = options::read_call(env, options, "options")?;
+        Ok(SealJob {
+            sealer: self.inner.clone(),
+            payload: Payload::Text(string_arg(env, json, "json")?),
+            now,
+        })
+    }
+
     fn unseal_job(
         &self,
         env: &Env,
@@ -186,18 +226,25 @@ pub fn build_sealer(
     Ok(polyseal::Sealer::with_options(keyring, format, options)?)
 }
 
+/// What a seal seals: a value read from JavaScript, or JSON text passed through as is.
+enum Payload {
+    Value(Value),
+    Text(String),
+}
+
 /// Everything a seal needs, read off the JavaScript thread's values; runs anywhere.
 pub struct SealJob {
     sealer: polyseal::Sealer,
-    value: Value,
+    payload: Payload,
     now: Option<u64>,
 }
 
 impl SealJob {
     fn run(self) -> Outcome<String> {
-        Ok(match self.now {
-            Some(now) => self.sealer.seal_at(&self.value, now)?,
-            None => self.sealer.seal(&self.value)?,
+        let now = self.now.unwrap_or_else(polyseal::clock::now_ms);
+        Ok(match &self.payload {
+            Payload::Value(value) => self.sealer.seal_at(value, now)?,
+            Payload::Text(text) => self.sealer.seal_json_at(text, now)?,
         })
     }
 }
@@ -209,7 +256,11 @@ pub fn seal_job(
     now: Option<u64>,
 ) -> Outcome<SealJob> {
     let value = convert::from_js(env, data.raw(), sealer.options().json.max_depth, "data")?;
-    Ok(SealJob { sealer, value, now })
+    Ok(SealJob {
+        sealer,
+        payload: Payload::Value(value),
+        now,
+    })
 }
 
 /// Everything an unseal needs; runs anywhere.
@@ -234,12 +285,7 @@ pub fn unseal_job(
     token: &Unknown,
     now: Option<u64>,
 ) -> Outcome<UnsealJob> {
-    let fail = |e| Failure::from_napi(env, ErrorCode::InvalidArgument, "token", e);
-    if token.get_type().map_err(fail)? != ValueType::String {
-        return Err(Failure::invalid_argument("token must be a string"));
-    }
-    // SAFETY: a string value of this env.
-    let token = unsafe { String::from_napi_value(env.raw(), token.raw()) }.map_err(fail)?;
+    let token = string_arg(env, token, "token")?;
     Ok(UnsealJob { sealer, token, now })
 }
 

@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict'
 import test from 'node:test'
 
+import * as Iron from 'iron-webcrypto'
 import { Keyring, PolysealError, Sealer } from 'polyseal'
 
-import { NOW, PW1, throwsCode } from './support.mjs'
+import { NOW, PW1, rejectsCode, throwsCode } from './support.mjs'
 
 const sealer = new Sealer(new Keyring(PW1), { cookieName: 'json' })
 const roundTrip = (value, s = sealer) => s.unseal(s.seal(value, { now: NOW }), { now: NOW }).data
@@ -237,4 +238,23 @@ test('context may be a string or bytes, and binds the token', () => {
   const token = byText.seal({ t: 1 }, { now: NOW })
   assert.deepEqual(byBytes.unseal(token, { now: NOW }).data, { t: 1 })
   throwsCode(() => new Sealer(keyring, { context: 'tenant-43' }).unseal(token, { now: NOW }), 'BAD_SEAL')
+})
+
+test('sealJson seals JSON text byte for byte, and refuses text that is not JSON', async () => {
+  const text = '{"z":1,"a":[1.50,2e3,-0],"u":"\\u00e9"}'
+  const token = sealer.sealJson(text, { now: NOW })
+  assert.deepEqual(sealer.unseal(token, { now: NOW }).data, JSON.parse(text))
+  assert.deepEqual(sealer.unseal(await sealer.sealJsonAsync(text, { now: NOW }), { now: NOW }).data, JSON.parse(text))
+  // iron-webcrypto hands back the decrypted text when `decode` is the identity.
+  const iron = new Sealer(new Keyring(PW1), { format: 'iron' })
+  const raw = await Iron.unseal(iron.sealJson(text), PW1, { ...Iron.defaults, decode: (plain) => plain })
+  assert.equal(raw, text)
+
+  throwsCode(() => sealer.sealJson('{nope', { now: NOW }), 'INVALID_JSON')
+  throwsCode(() => sealer.sealJson('[1] [2]'), 'INVALID_JSON')
+  throwsCode(() => sealer.sealJson('['.repeat(65) + ']'.repeat(65)), 'INVALID_JSON')
+  throwsCode(() => sealer.sealJson({ a: 1 }), 'INVALID_ARGUMENT')
+  throwsCode(() => sealer.sealJson('{}', { now: -1 }), 'INVALID_OPTION')
+  await rejectsCode(sealer.sealJsonAsync('{nope'), 'INVALID_JSON')
+  await rejectsCode(sealer.sealJsonAsync(42), 'INVALID_ARGUMENT')
 })

@@ -1,12 +1,25 @@
 // Runs every shared vector file in tests/vectors/ (docs/VECTORS.md) through the Node API and
-// asserts that each file's numberOfTests cases were executed.
+// asserts that each file's numberOfTests cases were executed. Sealing files (seal / unseal ops)
+// and cookies.json (cookie ops) are told apart by each case's op; an unknown op fails.
 
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import test from 'node:test'
 
-import { Keyring, Sealer } from 'polyseal'
+import {
+  Keyring,
+  Sealer,
+  chunkDeletionCookies,
+  chunkSetCookies,
+  chunkState,
+  cookieHeaderBudget,
+  deleteCookie,
+  maxAgeUntil,
+  parseCookieHeader,
+  reassemble,
+  setCookie,
+} from 'polyseal'
 
 import { assertPolysealError, repoRoot } from './support.mjs'
 
@@ -15,14 +28,17 @@ const files = readdirSync(vectorDir)
   .filter((name) => name.endsWith('.json'))
   .sort()
 
+// ---- seal / unseal -------------------------------------------------------------------------
+
 /** Case option names (as in the vector files) → Sealer option names. */
-const OPTION_NAMES = {
+const SEALER_OPTIONS = {
   format: 'format',
   cookieName: 'cookieName',
   context: 'context',
   ttl: 'ttl',
   skew: 'skew',
   maxTokenChars: 'maxTokenChars',
+  maxJsonBytes: 'maxPayloadBytes',
   maxDepth: 'maxDepth',
   iterations: 'iterations',
   saltBits: 'saltBits',
@@ -44,15 +60,14 @@ export function keyringFrom(spec) {
   return new Keyring(entries, spec.current === undefined ? undefined : { current: spec.current })
 }
 
-function sealerFor(document, testCase) {
+/** The Sealer options of a case; the format comes from `options` ("native" when absent). */
+function sealerOptions(testCase) {
   const options = {}
-  const format = testCase.format ?? testCase.options?.format ?? document.format
-  if (format !== undefined) options.format = format
   for (const [name, value] of Object.entries(testCase.options ?? {})) {
-    assert.ok(name in OPTION_NAMES, `tcId ${testCase.tcId}: unknown vector option ${name}`)
-    options[OPTION_NAMES[name]] = value
+    assert.ok(name in SEALER_OPTIONS, `tcId ${testCase.tcId}: unknown vector option ${name}`)
+    options[SEALER_OPTIONS[name]] = value
   }
-  return new Sealer(keyringFrom(document.keyrings[testCase.keyring]), options)
+  return options
 }
 
 function checkOpened(testCase, opened) {
@@ -62,32 +77,119 @@ function checkOpened(testCase, opened) {
   }
 }
 
-function runCase(document, testCase) {
-  const sealer = sealerFor(document, testCase)
-  const now = testCase.now
+function runSealCase(document, testCase) {
+  const options = sealerOptions(testCase)
+  const keyring = keyringFrom(document.keyrings[testCase.keyring])
+  const { now } = testCase
   if (testCase.result === 'invalid') {
+    assert.equal(typeof testCase.error, 'string')
+    // The Sealer is built inside the check: some cases carry options its constructor refuses.
+    const attempt =
+      testCase.op === 'seal'
+        ? () => {
+            assert.equal(testCase.token, null, 'an invalid seal case has no token')
+            new Sealer(keyring, options).sealJson(testCase.payload, { now })
+          }
+        : () => new Sealer(keyring, options).unseal(testCase.token, { now })
+    assert.throws(attempt, (error) => assertPolysealError(error, testCase.error))
+    return
+  }
+  assert.equal(testCase.result, 'valid')
+  assert.equal(testCase.error, null)
+  const sealer = new Sealer(keyring, options)
+  checkOpened(testCase, sealer.unseal(testCase.token, { now }))
+  if (testCase.op === 'seal') {
+    // Nonces and salts are random here, so the token differs; its content must not. The
+    // payload is sealed twice: as its exact text, and as the value it parses to.
+    const fromText = sealer.sealJson(testCase.payload, { now })
+    const fromValue = sealer.seal(JSON.parse(testCase.payload), { now })
+    for (const resealed of [fromText, fromValue]) {
+      assert.notEqual(resealed, testCase.token)
+      checkOpened(testCase, sealer.unseal(resealed, { now }))
+    }
+  }
+}
+
+// ---- cookies -------------------------------------------------------------------------------
+
+/** Case option names (docs/VECTORS.md, `cookies.json`) → cookie option names. */
+const COOKIE_OPTIONS = {
+  maxAge: 'maxAge',
+  expiresMs: 'expires',
+  domain: 'domain',
+  path: 'path',
+  secure: 'secure',
+  httpOnly: 'httpOnly',
+  sameSite: 'sameSite',
+  partitioned: 'partitioned',
+  priority: 'priority',
+}
+
+function cookieOptions(testCase) {
+  const options = { style: testCase.style }
+  for (const [name, value] of Object.entries(testCase.options ?? {})) {
+    assert.ok(name in COOKIE_OPTIONS, `tcId ${testCase.tcId}: unknown cookie option ${name}`)
+    options[COOKIE_OPTIONS[name]] = value
+  }
+  if ('expiresAt' in testCase) {
+    // CookieOptions::with_expiry(expiresAt, now)
+    options.expires = testCase.expiresAt
+    options.maxAge = maxAgeUntil(testCase.expiresAt, testCase.now)
+  }
+  return options
+}
+
+/** Each cookie op: the call, and the output field it is judged on. */
+const COOKIE_OPS = {
+  'set-cookie': [(c) => setCookie(c.name, c.value, cookieOptions(c)), ['setCookie']],
+  'delete-cookie': [(c) => deleteCookie(c.name, cookieOptions(c)), ['setCookie']],
+  parse: [(c) => parseCookieHeader(c.header), ['cookies']],
+  chunk: [
+    (c) => {
+      const options = { ...cookieOptions(c), scheme: c.scheme }
+      if ('previous' in c) options.previous = c.previous
+      if (c.value === null) return chunkDeletionCookies(c.name, options)
+      assert.equal(typeof c.split, 'boolean')
+      return chunkSetCookies(c.name, c.value, { ...options, split: c.split })
+    },
+    ['setCookies'],
+  ],
+  reassemble: [
+    (c) => [reassemble(c.cookies, c.name, c.scheme), chunkState(c.cookies, c.name, c.scheme)],
+    ['value', 'state'],
+  ],
+  budget: [(c) => cookieHeaderBudget(c.cookies, c.limit), ['length']],
+}
+
+function runCookieCase(testCase) {
+  const [call, fields] = COOKIE_OPS[testCase.op]
+  if (testCase.result === 'invalid') {
+    for (const field of fields) assert.equal(testCase[field], null, field)
     assert.throws(
-      () => sealer.unseal(testCase.token, { now }),
+      () => call(testCase),
       (error) => assertPolysealError(error, testCase.error),
     )
     return
   }
   assert.equal(testCase.result, 'valid')
   assert.equal(testCase.error, null)
-  checkOpened(testCase, sealer.unseal(testCase.token, { now }))
-  if (testCase.op === 'seal') {
-    // Nonces and salts are random here, so the token differs; its content must not.
-    const data = JSON.parse(testCase.payload)
-    const resealed = sealer.seal(data, { now })
-    assert.notEqual(resealed, testCase.token)
-    checkOpened(testCase, sealer.unseal(resealed, { now }))
-  } else {
-    assert.equal(testCase.op, 'unseal')
-  }
+  const outputs = fields.length === 1 ? [call(testCase)] : call(testCase)
+  fields.forEach((field, index) => assert.deepEqual(outputs[index], testCase[field], field))
 }
 
-test('the native vector file is present', () => {
-  assert.ok(files.includes('native-v1.json'), `vector files: ${files}`)
+// ---- every file ----------------------------------------------------------------------------
+
+function runCase(document, testCase) {
+  if (testCase.op === 'seal' || testCase.op === 'unseal') return runSealCase(document, testCase)
+  assert.ok(testCase.op in COOKIE_OPS, `tcId ${testCase.tcId}: unknown op ${testCase.op}`)
+  return runCookieCase(testCase)
+}
+
+/** Files every checkout has, with a floor on their size so a truncated file cannot pass. */
+const EXPECTED = { 'native-v1.json': 40, 'fe26.json': 76, 'cookies.json': 125 }
+
+test('the shared vector files are present', () => {
+  for (const file of Object.keys(EXPECTED)) assert.ok(files.includes(file), `vector files: ${files}`)
 })
 
 for (const file of files) {
@@ -101,7 +203,8 @@ for (const file of files) {
         executed += 1
       })
     }
+    t.diagnostic(`${file}: ${executed} of ${document.numberOfTests} cases executed`)
     assert.equal(executed, document.numberOfTests)
-    if (file === 'native-v1.json') assert.ok(executed >= 40, `only ${executed} cases`)
+    if (file in EXPECTED) assert.ok(executed >= EXPECTED[file], `only ${executed} cases`)
   })
 }

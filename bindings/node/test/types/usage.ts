@@ -7,10 +7,21 @@ import {
   Keyring,
   PolysealError,
   Sealer,
+  chunkDeletionCookies,
+  chunkSetCookies,
+  chunkState,
+  cookieDefaults,
+  cookieHeaderBudget,
+  deleteCookie,
+  imfFixdate,
   ironDefaults,
+  maxAgeUntil,
+  parseCookieHeader,
+  reassemble,
   seal,
   sealAsync,
   sealIron,
+  setCookie,
   unseal,
   unsealAsync,
   unsealIron,
@@ -18,10 +29,18 @@ import {
 } from 'polyseal'
 import type {
   CallOptions,
+  ChunkOptions,
+  ChunkScheme,
+  ChunkState,
+  CookieAttributes,
+  CookieOptions,
+  CookieStyle,
   ErrorCodeName,
   Format,
   IronOptions,
   KeyringEntry,
+  Priority,
+  SameSite,
   SealerOptions,
   Secret,
   Unsealed,
@@ -66,9 +85,12 @@ const issuedAt: number | null = opened.issuedAt
 const expiresAt: number | null = opened.expiresAt
 const needsReseal: boolean = opened.needsReseal
 const shown: string = sealer.format
+const fromText: string = sealer.sealJson('{"userId":1}', at)
 
 async function asyncUsage(): Promise<void> {
   const sealed: string = await sealer.sealAsync([1, 2])
+  const sealedText: string = await sealer.sealJsonAsync('[1,2]')
+  void sealedText
   const result: Unsealed = await sealer.unsealAsync(sealed, { now: 0 })
   const viaModule: unknown = await unsealAsync(await sealAsync(result.data, password), password)
   const ironToken: string = await sealIron({ a: 1 }, { id: 'k1', secret: password }, ironDefaults)
@@ -99,6 +121,45 @@ const moduleToken: string = seal({ a: 1 }, keyrings[1]!, { cookieName: 'c', now:
 const moduleData: unknown = unseal(moduleToken, keyrings[1]!, { cookieName: 'c' })
 const versionText: string = version
 
+const style: CookieStyle = 'h3-v2'
+const sameSite: SameSite = 'Lax'
+const priority: Priority = 'High'
+const defaults: CookieAttributes = cookieDefaults(style)
+const cookieOptions: CookieOptions = {
+  ...defaults,
+  maxAge: 3600,
+  expires: new Date(),
+  domain: 'example.com',
+  sameSite: 'strict',
+  priority: 'LOW',
+  partitioned: true,
+  style,
+}
+const line: string = setCookie('session', token, cookieOptions)
+const lines: string[] = [line, deleteCookie('session', { path: '/', sameSite, priority })]
+const pairs: Array<[string, string]> = parseCookieHeader('a=1; b=2')
+const scheme: ChunkScheme = 'h3'
+const previous: ChunkState = chunkState(pairs, 'session', scheme)
+const chunking: CookieOptions & ChunkOptions = { ...defaults, style, scheme, split: true, previous }
+const chunked: string[] = chunkSetCookies('session', token, chunking)
+const clearing: string[] = chunkDeletionCookies('session', { scheme: 'iron-session', previous })
+const stored: string | null = reassemble([['session', token]] as const, 'session', scheme)
+const headerBytes: number = cookieHeaderBudget(pairs, 8190) + cookieHeaderBudget(pairs)
+const httpDate: string = imfFixdate(Date.now()) + imfFixdate(new Date())
+const maxAge: number = maxAgeUntil(new Date(), Date.now())
+
+// @ts-expect-error: sameSite is a name, not a boolean
+setCookie('s', 'v', { sameSite: true })
+// @ts-expect-error: not a cookie style
+setCookie('s', 'v', { style: 'express' })
+// @ts-expect-error: expires is a Date or ms, not a string
+setCookie('s', 'v', { expires: '2030-01-01' })
+// @ts-expect-error: chunking needs a scheme
+chunkSetCookies('s', 'v', { split: true })
+// @ts-expect-error: a clear does not split
+chunkDeletionCookies('s', { scheme: 'h3', split: false })
+// @ts-expect-error: reassemble may find no session
+const mustExist: string = reassemble(pairs, 's', 'h3')
 // @ts-expect-error: not a format name
 const wrongFormat: SealerOptions = { format: 'fernet' }
 // @ts-expect-error: ttl is in milliseconds, a number
@@ -116,6 +177,15 @@ ERROR_CODES.EXPIRED = 1
 
 export {
   asyncUsage,
+  chunked,
+  clearing,
+  fromText,
+  headerBytes,
+  httpDate,
+  lines,
+  maxAge,
+  mustExist,
+  stored,
   current,
   data,
   describe,
