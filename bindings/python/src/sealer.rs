@@ -132,6 +132,26 @@ impl Sealer {
             .into_py_result(py)
     }
 
+    /// Seals JSON text as it is, byte for byte, at the system clock's time. Core validates the
+    /// text (`INVALID_JSON` when it is not JSON, nests too deep or is too large).
+    fn seal_json(&self, text: &Bound<'_, PyAny>) -> PyResult<String> {
+        let py = text.py();
+        let text = json_text(text)?;
+        let sealer = &self.inner;
+        py.detach(|| sealer.seal_json_at(&text, polyseal::clock::now_ms()))
+            .into_py_result(py)
+    }
+
+    /// Seals JSON text as it is, as if the time were `now`.
+    fn seal_json_at(&self, text: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<String> {
+        let py = text.py();
+        let now_ms = time::instant_ms(now, "now")?;
+        let text = json_text(text)?;
+        let sealer = &self.inner;
+        py.detach(|| sealer.seal_json_at(&text, now_ms))
+            .into_py_result(py)
+    }
+
     /// Unseals `token` at the system clock's time.
     fn unseal(&self, token: &Bound<'_, PyAny>) -> PyResult<Unsealed> {
         let py = token.py();
@@ -293,6 +313,29 @@ fn token_text(token: &Bound<'_, PyAny>) -> PyResult<String> {
             "the token holds an unpaired surrogate",
         )
     })
+}
+
+/// JSON text must be a `str`; one with an unpaired surrogate has no UTF-8 form, so it is not
+/// JSON text either.
+fn json_text(text: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = text.py();
+    let Ok(string) = text.cast::<PyString>() else {
+        return Err(fail(
+            py,
+            ErrorCode::InvalidArgument,
+            format!("the JSON text must be a str, got {}", type_name(text)),
+        ));
+    };
+    string
+        .to_cow()
+        .map(|text| text.into_owned())
+        .map_err(|_| {
+            fail(
+                py,
+                ErrorCode::InvalidJson,
+                "the JSON text holds an unpaired surrogate",
+            )
+        })
 }
 
 /// `context` as bytes: a `str` is taken as UTF-8.
