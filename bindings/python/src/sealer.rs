@@ -6,9 +6,9 @@
 use polyseal::{ErrorCode, Format, SealerOptions};
 use pyo3::prelude::*;
 use pyo3::pyclass::{PyTraverseError, PyVisit};
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString};
 
-use crate::convert::{self, text_argument, type_name};
+use crate::convert::{self, count, text_argument, type_name};
 use crate::errors::{IntoPyResult, fail};
 use crate::keyring::Keyring;
 use crate::time;
@@ -326,16 +326,13 @@ fn json_text(text: &Bound<'_, PyAny>) -> PyResult<String> {
             format!("the JSON text must be a str, got {}", type_name(text)),
         ));
     };
-    string
-        .to_cow()
-        .map(|text| text.into_owned())
-        .map_err(|_| {
-            fail(
-                py,
-                ErrorCode::InvalidJson,
-                "the JSON text holds an unpaired surrogate",
-            )
-        })
+    string.to_cow().map(|text| text.into_owned()).map_err(|_| {
+        fail(
+            py,
+            ErrorCode::InvalidJson,
+            "the JSON text holds an unpaired surrogate",
+        )
+    })
 }
 
 /// `context` as bytes: a `str` is taken as UTF-8.
@@ -364,30 +361,4 @@ fn context_bytes(context: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         ErrorCode::InvalidArgument,
         format!("context must be str or bytes, got {}", type_name(context)),
     ))
-}
-
-/// A whole number option in `0..=max`.
-fn count(value: &Bound<'_, PyAny>, name: &str, max: u64) -> PyResult<u64> {
-    let py = value.py();
-    let integer = match value.cast::<PyInt>() {
-        Ok(integer) if !value.is_instance_of::<PyBool>() => integer,
-        _ => {
-            return Err(fail(
-                py,
-                ErrorCode::InvalidArgument,
-                format!("{name} must be an int, got {}", type_name(value)),
-            ));
-        }
-    };
-    integer
-        .extract::<u64>()
-        .ok()
-        .filter(|number| *number <= max)
-        .ok_or_else(|| {
-            fail(
-                py,
-                ErrorCode::InvalidOption,
-                format!("{name} must be between 0 and {max}"),
-            )
-        })
 }
