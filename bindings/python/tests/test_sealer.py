@@ -208,7 +208,8 @@ def test_iron_session_defaults_to_fourteen_days() -> None:
 
 @pytest.mark.parametrize("format", FE26_FORMATS)
 @pytest.mark.parametrize(
-    "options", [{"cookie_name": "session"}, {"context": "tenant-42"}, {"context": b"x"}, {"skew": 1.5}]
+    "options",
+    [{"cookie_name": "session"}, {"context": "tenant-42"}, {"context": b"x"}, {"skew": 1.5}],
 )
 def test_fe26_refuses_what_it_cannot_bind(
     keyring: polyseal.Keyring, format: Any, options: Any

@@ -33,13 +33,16 @@ SameSiteName = Union[
     Literal["Strict"], Literal["Lax"], Literal["None"],
     Literal["strict"], Literal["lax"], Literal["none"],
 ]
-"""A ``SameSite`` value (any letter case is accepted; it is written ``Strict``/``Lax``/``None``)."""
+"""A ``SameSite`` value, written ``Strict``/``Lax``/``None`` (at run time any letter case is
+accepted)."""
 
 PriorityName = Union[
     Literal["Low"], Literal["Medium"], Literal["High"],
     Literal["low"], Literal["medium"], Literal["high"],
 ]
-"""A ``Priority`` value (any letter case is accepted; it is written ``Low``/``Medium``/``High``)."""
+"""A ``Priority`` value, written ``Low``/``Medium``/``High`` (at run time any letter case is
+accepted)."""
 
 CookiePairs = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
-"""A request's cookies: ``parse_cookie_header``'s pairs (order and duplicates kept), or a mapping."""
+"""A request's cookies: ``parse_cookie_header``'s pairs (order and duplicates kept) or a
+mapping of names to values."""
