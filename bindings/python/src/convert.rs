@@ -154,6 +154,32 @@ pub(crate) fn text_argument(value: &Bound<'_, PyAny>, name: &str) -> PyResult<St
     })
 }
 
+/// A whole number option in `0..=max`.
+pub(crate) fn count(value: &Bound<'_, PyAny>, name: &str, max: u64) -> PyResult<u64> {
+    let py = value.py();
+    let integer = match value.cast::<PyInt>() {
+        Ok(integer) if !value.is_instance_of::<PyBool>() => integer,
+        _ => {
+            return Err(fail(
+                py,
+                ErrorCode::InvalidArgument,
+                format!("{name} must be an int, got {}", type_name(value)),
+            ));
+        }
+    };
+    integer
+        .extract::<u64>()
+        .ok()
+        .filter(|number| *number <= max)
+        .ok_or_else(|| {
+            fail(
+                py,
+                ErrorCode::InvalidOption,
+                format!("{name} must be between 0 and {max}"),
+            )
+        })
+}
+
 /// The name of an object's type, for messages.
 pub(crate) fn type_name(object: &Bound<'_, PyAny>) -> String {
     object

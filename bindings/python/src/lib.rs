@@ -5,11 +5,15 @@
 //! classes of `polyseal/_errors.py`. The public API is `polyseal/__init__.py`.
 
 mod convert;
+mod cookie;
 mod errors;
 mod keyring;
 mod sealer;
 mod time;
 
+use polyseal::cookie::{
+    ChunkScheme, CookieStyle, DEFAULT_COOKIE_HEADER_LIMIT, MAX_SET_COOKIE_BYTES,
+};
 use polyseal::{ErrorCode, Format};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -31,6 +35,27 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<keyring::Keyring>()?;
     module.add_class::<sealer::Sealer>()?;
     module.add_class::<sealer::Unsealed>()?;
+    module.add(
+        "COOKIE_STYLES",
+        PyTuple::new(py, CookieStyle::ALL.iter().map(|style| style.name()))?,
+    )?;
+    module.add(
+        "CHUNK_SCHEMES",
+        PyTuple::new(py, ChunkScheme::ALL.iter().map(|scheme| scheme.name()))?,
+    )?;
+    module.add("MAX_SET_COOKIE_BYTES", MAX_SET_COOKIE_BYTES)?;
+    module.add("DEFAULT_COOKIE_HEADER_LIMIT", DEFAULT_COOKIE_HEADER_LIMIT)?;
+    module.add_class::<cookie::CookieOptions>()?;
+    module.add_class::<cookie::ChunkState>()?;
+    module.add_function(wrap_pyfunction!(cookie::set_cookie, module)?)?;
+    module.add_function(wrap_pyfunction!(cookie::delete_cookie, module)?)?;
+    module.add_function(wrap_pyfunction!(cookie::parse_cookie_header, module)?)?;
+    module.add_function(wrap_pyfunction!(cookie::chunk_state, module)?)?;
+    module.add_function(wrap_pyfunction!(cookie::chunk_set_cookies, module)?)?;
+    module.add_function(wrap_pyfunction!(cookie::chunk_deletion_cookies, module)?)?;
+    module.add_function(wrap_pyfunction!(cookie::reassemble, module)?)?;
+    module.add_function(wrap_pyfunction!(cookie::cookie_header_budget, module)?)?;
+    module.add_function(wrap_pyfunction!(cookie::imf_fixdate, module)?)?;
     Ok(())
 }
 

@@ -6,9 +6,9 @@
 use polyseal::{ErrorCode, Format, SealerOptions};
 use pyo3::prelude::*;
 use pyo3::pyclass::{PyTraverseError, PyVisit};
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString};
 
-use crate::convert::{self, text_argument, type_name};
+use crate::convert::{self, count, text_argument, type_name};
 use crate::errors::{IntoPyResult, fail};
 use crate::keyring::Keyring;
 use crate::time;
@@ -129,6 +129,26 @@ impl Sealer {
         let value = convert::to_json(data, self.inner.options().json.max_depth)?;
         let sealer = &self.inner;
         py.detach(|| sealer.seal_at(&value, now_ms))
+            .into_py_result(py)
+    }
+
+    /// Seals JSON text as it is, byte for byte, at the system clock's time. Core validates the
+    /// text (`INVALID_JSON` when it is not JSON, nests too deep or is too large).
+    fn seal_json(&self, text: &Bound<'_, PyAny>) -> PyResult<String> {
+        let py = text.py();
+        let text = json_text(text)?;
+        let sealer = &self.inner;
+        py.detach(|| sealer.seal_json_at(&text, polyseal::clock::now_ms()))
+            .into_py_result(py)
+    }
+
+    /// Seals JSON text as it is, as if the time were `now`.
+    fn seal_json_at(&self, text: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<String> {
+        let py = text.py();
+        let now_ms = time::instant_ms(now, "now")?;
+        let text = json_text(text)?;
+        let sealer = &self.inner;
+        py.detach(|| sealer.seal_json_at(&text, now_ms))
             .into_py_result(py)
     }
 
@@ -295,6 +315,26 @@ fn token_text(token: &Bound<'_, PyAny>) -> PyResult<String> {
     })
 }
 
+/// JSON text must be a `str`; one with an unpaired surrogate has no UTF-8 form, so it is not
+/// JSON text either.
+fn json_text(text: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = text.py();
+    let Ok(string) = text.cast::<PyString>() else {
+        return Err(fail(
+            py,
+            ErrorCode::InvalidArgument,
+            format!("the JSON text must be a str, got {}", type_name(text)),
+        ));
+    };
+    string.to_cow().map(|text| text.into_owned()).map_err(|_| {
+        fail(
+            py,
+            ErrorCode::InvalidJson,
+            "the JSON text holds an unpaired surrogate",
+        )
+    })
+}
+
 /// `context` as bytes: a `str` is taken as UTF-8.
 fn context_bytes(context: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     let py = context.py();
@@ -321,30 +361,4 @@ fn context_bytes(context: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         ErrorCode::InvalidArgument,
         format!("context must be str or bytes, got {}", type_name(context)),
     ))
-}
-
-/// A whole number option in `0..=max`.
-fn count(value: &Bound<'_, PyAny>, name: &str, max: u64) -> PyResult<u64> {
-    let py = value.py();
-    let integer = match value.cast::<PyInt>() {
-        Ok(integer) if !value.is_instance_of::<PyBool>() => integer,
-        _ => {
-            return Err(fail(
-                py,
-                ErrorCode::InvalidArgument,
-                format!("{name} must be an int, got {}", type_name(value)),
-            ));
-        }
-    };
-    integer
-        .extract::<u64>()
-        .ok()
-        .filter(|number| *number <= max)
-        .ok_or_else(|| {
-            fail(
-                py,
-                ErrorCode::InvalidOption,
-                format!("{name} must be between 0 and {max}"),
-            )
-        })
 }

@@ -78,6 +78,41 @@ pub(crate) fn offset_ms(value: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
         })
 }
 
+/// Whole seconds (`Max-Age`): an `int`, or a `timedelta` rounded down to whole seconds.
+/// Core checks the sign; a count beyond 64 bits is `INVALID_OPTION`.
+pub(crate) fn whole_seconds(value: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
+    let py = value.py();
+    let out_of_range = || {
+        fail(
+            py,
+            ErrorCode::InvalidOption,
+            format!("{name} is out of range"),
+        )
+    };
+    if value.is_instance(TIMEDELTA.import(py, "datetime", "timedelta")?)? {
+        // `seconds` is 0..86400 and `microseconds` is never negative, so this rounds down.
+        let days = value.getattr("days")?.extract::<i64>()?;
+        let secs = value.getattr("seconds")?.extract::<i64>()?;
+        return days
+            .checked_mul(86_400)
+            .and_then(|total| total.checked_add(secs))
+            .ok_or_else(out_of_range);
+    }
+    match value.cast::<PyInt>() {
+        Ok(integer) if !value.is_instance_of::<PyBool>() => {
+            integer.extract::<i64>().map_err(|_| out_of_range())
+        }
+        _ => Err(fail(
+            py,
+            ErrorCode::InvalidArgument,
+            format!(
+                "{name} must be whole seconds (int) or a timedelta, got {}",
+                type_name(value)
+            ),
+        )),
+    }
+}
+
 /// Milliseconds as Python seconds.
 pub(crate) fn seconds(milliseconds: u64) -> f64 {
     milliseconds as f64 / 1000.0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import AbstractSet, List
 
 import pytest
 
@@ -14,6 +16,21 @@ HOUR = 3600.0
 PASSWORD_A = "test-password-a-0123456789-abcdefghijklmn"
 PASSWORD_B = "test-password-b-0123456789-abcdefghijklmn"
 RAW_KEY = bytes(range(32))
+
+VECTOR_DIR = REPO_ROOT / "tests" / "vectors"
+SEAL_OPS = frozenset({"seal", "unseal"})
+COOKIE_OPS = frozenset({"set-cookie", "delete-cookie", "parse", "chunk", "reassemble", "budget"})
+
+
+def vector_ops(path: Path) -> AbstractSet[str]:
+    """The ops a vector file's cases use."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(case["op"] for case in document["tests"])
+
+
+def vector_files(ops: AbstractSet[str]) -> List[Path]:
+    """The vector files whose cases use only ``ops``."""
+    return [path for path in sorted(VECTOR_DIR.glob("*.json")) if vector_ops(path) <= ops]
 
 
 @pytest.fixture

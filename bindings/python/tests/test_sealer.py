@@ -148,14 +148,117 @@ def test_module_functions_match_the_sealer(keyring: polyseal.Keyring) -> None:
         polyseal.seal(1, keyring, format="fernet")  # type: ignore[arg-type]
 
 
-def test_every_format_name_is_known_to_core(keyring: polyseal.Keyring) -> None:
+FE26_FORMATS = ["h3-v1", "h3-v2", "iron-session", "iron"]
+
+
+def test_the_format_names() -> None:
     assert polyseal.FORMATS == ("native", "h3-v1", "h3-v2", "iron-session", "iron")
-    for name in polyseal.FORMATS:
-        try:
-            assert polyseal.Sealer(keyring, format=name).format == name
-        except ConfigError as error:
-            # Formats core does not build yet are refused as options, never as unknown names.
-            assert "unknown format" not in error.message
+
+
+@pytest.mark.parametrize("format", ["native", *FE26_FORMATS])
+def test_every_format_seals_and_unseals(format: Any) -> None:
+    # iron-session key ids are decimal numbers; the other formats take any id.
+    ids = ("2", "1") if format == "iron-session" else ("k2", "k1")
+    keyring = polyseal.Keyring({ids[0]: PASSWORD_B, ids[1]: PASSWORD_A})
+    sealer = polyseal.Sealer(keyring, format=format, ttl=HOUR)
+    assert sealer.format == format
+    token = sealer.seal_at({"userId": 12345, "roles": ["admin"]}, NOW)
+    assert token.startswith("Fe26.2*") == (format != "native")
+    opened = sealer.unseal_at(token, NOW + 1)
+    assert opened.data == {"userId": 12345, "roles": ["admin"]}
+    assert (opened.key_id, opened.needs_reseal) == (ids[0], False)
+    assert opened.expires_at == NOW + HOUR
+    # Fe26.2 does not record when a token was sealed.
+    assert opened.issued_at == (NOW if format == "native" else None)
+    with pytest.raises(ExpiredError):
+        sealer.unseal_at(token, NOW + 2 * HOUR)
+    assert sealer.unseal(sealer.seal([1])).data == [1]
+    old = polyseal.Sealer(polyseal.Keyring({ids[1]: PASSWORD_A}), format=format)
+    assert sealer.unseal_at(old.seal_at("x", NOW), NOW).needs_reseal is True
+
+
+@pytest.mark.parametrize("format", FE26_FORMATS)
+def test_fe26_tokens_do_not_open_as_another_family(format: Any) -> None:
+    keyring = polyseal.Keyring({"1": PASSWORD_A})
+    fe26 = polyseal.Sealer(keyring, format=format).seal_at({}, NOW)
+    native = polyseal.Sealer(keyring).seal_at({}, NOW)
+    with pytest.raises(InvalidTokenError):
+        polyseal.Sealer(keyring).unseal_at(fe26, NOW)
+    with pytest.raises(InvalidTokenError):
+        polyseal.Sealer(keyring, format=format).unseal_at(native, NOW)
+
+
+def test_iron_session_needs_numeric_key_ids() -> None:
+    unnamed = polyseal.Sealer(polyseal.Keyring(PASSWORD_A), format="iron-session")
+    token = unnamed.seal_at({"a": 1}, NOW)
+    assert token.startswith("Fe26.2*1*")  # an id-less keyring seals as id 1
+    assert unnamed.unseal_at(token, NOW).data == {"a": 1}
+    numbered = polyseal.Sealer(polyseal.Keyring({"1": PASSWORD_A}), format="iron-session")
+    assert numbered.unseal_at(token, NOW).key_id == "1"
+    named = polyseal.Sealer(polyseal.Keyring({"k1": PASSWORD_A}), format="iron-session")
+    with pytest.raises(ConfigError) as raised:
+        named.seal_at({"a": 1}, NOW)
+    assert raised.value.code == "INVALID_PASSWORD"
+
+
+def test_iron_session_defaults_to_fourteen_days() -> None:
+    sealer = polyseal.Sealer(polyseal.Keyring({"1": PASSWORD_A}), format="iron-session")
+    assert sealer.unseal_at(sealer.seal_at({}, NOW), NOW).expires_at == NOW + 14 * 86400
+
+
+@pytest.mark.parametrize("format", FE26_FORMATS)
+@pytest.mark.parametrize(
+    "options",
+    [{"cookie_name": "session"}, {"context": "tenant-42"}, {"context": b"x"}, {"skew": 1.5}],
+)
+def test_fe26_refuses_what_it_cannot_bind(
+    keyring: polyseal.Keyring, format: Any, options: Any
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        polyseal.Sealer(keyring, format=format, **options)
+    assert raised.value.code == "INVALID_OPTION"
+
+
+@pytest.mark.parametrize("format", FE26_FORMATS)
+def test_fe26_options(format: Any) -> None:
+    keyring = polyseal.Keyring({"1": PASSWORD_A})
+    options: Any = {"iterations": 2, "salt_bits": 128, "localtime_offset": timedelta(seconds=-30)}
+    sealer = polyseal.Sealer(keyring, format=format, skew=timedelta(seconds=5), **options)
+    assert sealer.unseal_at(sealer.seal_at([1], NOW), NOW).data == [1]
+    with pytest.raises(ConfigError):
+        polyseal.Sealer(keyring, format=format, iterations=0)
+
+
+@pytest.mark.parametrize(
+    "options", [{"iterations": 1}, {"salt_bits": 256}, {"localtime_offset": 1}]
+)
+def test_native_refuses_fe26_options(keyring: polyseal.Keyring, options: Any) -> None:
+    with pytest.raises(ConfigError) as raised:
+        polyseal.Sealer(keyring, **options)
+    assert raised.value.code == "INVALID_OPTION"
+
+
+@pytest.mark.parametrize("format", ["native", *FE26_FORMATS])
+def test_seal_json_seals_the_text_as_it_is(format: Any) -> None:
+    sealer = polyseal.Sealer(polyseal.Keyring({"1": PASSWORD_A}), format=format)
+    opened = sealer.unseal_at(sealer.seal_json_at('{"b": 1.50, "a": [true, null]}', NOW), NOW)
+    assert opened.data == {"b": 1.5, "a": [True, None]}
+    assert list(opened.data) == ["b", "a"]
+    assert sealer.unseal(sealer.seal_json("[1]")).data == [1]
+
+
+def test_seal_json_refuses_what_is_not_json_text(sealer: polyseal.Sealer) -> None:
+    # Not JSON; an unpaired surrogate (a str that has no UTF-8 form); a str with one inside.
+    for text in ("{nope", "", "[1,]", "NaN", "\ud800", '"\udc80"'):
+        with pytest.raises(polyseal.InvalidJsonError) as raised:
+            sealer.seal_json_at(text, NOW)
+        assert raised.value.code == "INVALID_JSON"
+    with pytest.raises(polyseal.InvalidJsonError):
+        polyseal.Sealer(sealer.keyring, max_depth=2).seal_json_at("[[[1]]]", NOW)
+    with pytest.raises(InvalidArgumentError):
+        sealer.seal_json_at(b"{}", NOW)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        sealer.seal_json({})  # type: ignore[arg-type]
 
 
 def test_sealer_properties(keyring: polyseal.Keyring) -> None:

@@ -1,8 +1,9 @@
-"""Runs the shared vector files (tests/vectors/*.json) through the Python API.
+"""Runs the shared seal/unseal vector files (tests/vectors/*.json) through the Python API.
 
 Each case is interpreted as docs/VECTORS.md and core/tests/native_vectors.rs describe; every
-file must execute exactly its ``numberOfTests`` cases. Files of the same shape for other formats
-(carrying ``format``, ``iterations``, ``saltBits`` ...) run through the same code.
+file must execute exactly its ``numberOfTests`` cases. Any file whose cases are all ``seal`` and
+``unseal`` runs here (native-v1.json, fe26.json, and future files of the same shape);
+cookies.json runs in test_cookie_vectors.py.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import pytest
 import polyseal
 from polyseal._errors import ERROR_CLASSES
 
-from conftest import REPO_ROOT
+from conftest import COOKIE_OPS, SEAL_OPS, VECTOR_DIR, vector_files, vector_ops
 
-VECTOR_DIR = REPO_ROOT / "tests" / "vectors"
-VECTOR_FILES = sorted(VECTOR_DIR.glob("*.json"))
+SEAL_FILES = vector_files(SEAL_OPS)
 
 # Vector option name -> (Sealer keyword, conversion). Times in files are milliseconds.
 OPTIONS: Dict[str, Tuple[str, Callable[[Any], Any]]] = {
@@ -55,16 +55,18 @@ def keyring_from(spec: Dict[str, Any]) -> polyseal.Keyring:
     return polyseal.Keyring(entries, current=spec.get("current"))
 
 
-def sealer_for(document: Dict[str, Any], case: Dict[str, Any]) -> polyseal.Sealer:
+def sealer_options(case: Dict[str, Any]) -> Dict[str, Any]:
+    """The case's ``options`` as Sealer keywords; ``format`` defaults to native in the Sealer."""
     options: Dict[str, Any] = {}
-    if "format" in document:
-        options["format"] = document["format"]
     for name, value in case.get("options", {}).items():
         assert name in OPTIONS, f"tcId {case['tcId']}: the runner does not know option {name!r}"
         keyword, convert = OPTIONS[name]
         options[keyword] = convert(value)
-    if "format" in case:
-        options["format"] = case["format"]
+    return options
+
+
+def sealer_for(document: Dict[str, Any], case: Dict[str, Any]) -> polyseal.Sealer:
+    options = sealer_options(case)
     keyring = keyring_from(document["keyrings"][case["keyring"]])
     return polyseal.Sealer(keyring, **options)
 
@@ -87,25 +89,32 @@ def check_opened(case: Dict[str, Any], opened: polyseal.Unsealed, expected: Any)
 
 
 def run_case(document: Dict[str, Any], case: Dict[str, Any]) -> None:
-    sealer = sealer_for(document, case)
     now = case["now"] / 1000
     where = f"tcId {case['tcId']} ({case['comment']})"
+    assert case["op"] in SEAL_OPS, where
     if case["result"] == "valid":
+        sealer = sealer_for(document, case)
         expected = json.loads(case["payload"])
         check_opened(case, sealer.unseal_at(case["token"], now), expected)
         if case["op"] == "seal":
-            # Other languages cannot fix the nonce: seal again and read the fresh token back.
-            fresh = sealer.seal_at(expected, now)
-            assert fresh != case["token"], where
-            check_opened(case, sealer.unseal_at(fresh, now), expected)
+            # Other languages cannot fix the nonce: seal again (the exact text, and the parsed
+            # value) and read the fresh tokens back.
+            for fresh in (sealer.seal_json_at(case["payload"], now), sealer.seal_at(expected, now)):
+                assert fresh != case["token"], where
+                check_opened(case, sealer.unseal_at(fresh, now), expected)
         return
     assert case["result"] == "invalid", where
+    if case["op"] == "seal":
+        assert case["token"] is None, where
+    # Inside the block: some cases carry options the Sealer constructor itself refuses.
     with pytest.raises(polyseal.PolysealError) as raised:
-        if case.get("token") is not None:
+        sealer = sealer_for(document, case)
+        if case["op"] == "unseal":
             sealer.unseal_at(case["token"], now)
         else:
-            sealer.seal_at(json.loads(case["payload"]), now)
-    assert raised.value.code == case["error"], where
+            # The payload may be deliberately broken JSON text: seal it as text.
+            sealer.seal_json_at(case["payload"], now)
+    assert raised.value.code == case["error"], f"{where}: {raised.value}"
     assert type(raised.value) is ERROR_CLASSES[case["error"]], where
 
 
@@ -123,17 +132,21 @@ def run_file(path: Path) -> int:
     return executed
 
 
-def test_the_native_vector_file_is_present() -> None:
-    assert VECTOR_DIR / "native-v1.json" in VECTOR_FILES
+def test_every_vector_file_has_a_runner() -> None:
+    files = sorted(VECTOR_DIR.glob("*.json"))
+    assert {path.name for path in files} >= {"native-v1.json", "fe26.json", "cookies.json"}
+    for path in files:
+        ops = vector_ops(path)
+        assert ops and (ops <= SEAL_OPS or ops <= COOKIE_OPS), f"{path.name}: ops {sorted(ops)}"
 
 
-@pytest.mark.parametrize("path", VECTOR_FILES, ids=[path.stem for path in VECTOR_FILES])
+@pytest.mark.parametrize("path", SEAL_FILES, ids=[path.stem for path in SEAL_FILES])
 def test_vector_file(path: Path) -> None:
     document = json.loads(path.read_text(encoding="utf-8"))
     executed = run_file(path)
     assert executed == document["numberOfTests"] == len(document["tests"])
-    if path.name == "native-v1.json":
-        assert executed >= 41
+    minimum = {"native-v1.json": 41, "fe26.json": 76}.get(path.name, 1)
+    assert executed >= minimum
 
 
 def test_the_runner_notices_a_wrong_expectation() -> None:
@@ -146,3 +159,7 @@ def test_the_runner_notices_a_wrong_expectation() -> None:
         run_case(document, dict(invalid, error="INTERNAL"))
     with pytest.raises(AssertionError):
         run_case(document, dict(valid, options={"unknownOption": 1}))
+    fe26 = json.loads((VECTOR_DIR / "fe26.json").read_text(encoding="utf-8"))
+    refused = next(case for case in fe26["tests"] if case["op"] == "seal" and case["token"] is None)
+    with pytest.raises(AssertionError):
+        run_case(fe26, dict(refused, error="BAD_SEAL"))

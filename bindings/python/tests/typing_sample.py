@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 import polyseal
 
@@ -57,6 +57,29 @@ def main() -> List[str]:
     later = polyseal.unseal_at(
         polyseal.seal_at(data, keyring, 1_764_000_000), keyring, now=1_764_000_001
     )
+
+    options = polyseal.CookieOptions(max_age=timedelta(days=1), same_site="Strict")
+    options = options.with_expiry(now + timedelta(hours=1), now=now).replace(domain=None)
+    assert_type(options.max_age, Optional[int])
+    assert_type(options.expires, Optional[float])
+    lines = polyseal.chunk_set_cookies(
+        "session", token, options, style="h3-v2", scheme="h3", split=True,
+        previous=polyseal.ChunkState(whole=True),
+    )
+    assert_type(lines, List[str])
+    line = polyseal.set_cookie("session", token, polyseal.CookieOptions.insecure_dev())
+    gone = polyseal.delete_cookie("session", style="iron-session")
+    cookies = polyseal.parse_cookie_header(f"{line.split(';')[0]}; other=1")
+    assert_type(cookies, List[Tuple[str, str]])
+    state = polyseal.chunk_state(cookies, "session", scheme="h3")
+    assert_type(state.chunks, int)
+    value = polyseal.reassemble(dict(cookies), "session", scheme="h3")
+    assert_type(value, Optional[str])
+    size: int = polyseal.cookie_header_budget(cookies, polyseal.DEFAULT_COOKIE_HEADER_LIMIT)
+    cleared = polyseal.chunk_deletion_cookies("session", options, scheme="h3", previous=state)
+    date: str = polyseal.imf_fixdate(now)
+    styles: tuple[str, ...] = polyseal.COOKIE_STYLES + polyseal.CHUNK_SCHEMES
+    assert value == token and size > 0 and gone and cleared and date and styles
 
     formats: tuple[str, ...] = polyseal.FORMATS
     codes: dict[str, int] = polyseal.ERROR_CODES

@@ -15,6 +15,12 @@ A :class:`Sealer` keeps a keyring, a format and options together for repeated us
 Times are seconds since the Unix epoch (``int``/``float``, like ``time.time()``) or aware
 ``datetime`` objects; durations are seconds or ``timedelta``. Every failure raises a
 :class:`PolysealError` subclass whose ``code`` is the name in polyseal's error table.
+
+Cookies: :func:`set_cookie`, :func:`delete_cookie` and :func:`parse_cookie_header` write and
+read headers with the attributes of a :class:`CookieOptions`; :func:`chunk_set_cookies`,
+:func:`chunk_deletion_cookies`, :func:`chunk_state` and :func:`reassemble` spread a large value
+over several cookies as h3 or iron-session do. Response cookies always come as a list of
+separate ``Set-Cookie`` values, never joined.
 """
 
 from __future__ import annotations
@@ -32,13 +38,53 @@ from ._errors import (
     TooLargeError,
     UnknownKeyError,
 )
-from ._native import ERROR_CODES, FORMATS, Keyring, Sealer, Unsealed, __version__
-from ._types import Duration, FormatName, Instant
+from ._native import (
+    CHUNK_SCHEMES,
+    COOKIE_STYLES,
+    DEFAULT_COOKIE_HEADER_LIMIT,
+    ERROR_CODES,
+    FORMATS,
+    MAX_SET_COOKIE_BYTES,
+    ChunkState,
+    CookieOptions,
+    Keyring,
+    Sealer,
+    Unsealed,
+    __version__,
+    chunk_deletion_cookies,
+    chunk_set_cookies,
+    chunk_state,
+    cookie_header_budget,
+    delete_cookie,
+    imf_fixdate,
+    parse_cookie_header,
+    reassemble,
+    set_cookie,
+)
+from ._types import (
+    ChunkSchemeName,
+    CookiePairs,
+    CookieStyleName,
+    Duration,
+    FormatName,
+    Instant,
+    PriorityName,
+    SameSiteName,
+)
 
 __all__ = [
+    "CHUNK_SCHEMES",
+    "COOKIE_STYLES",
+    "DEFAULT_COOKIE_HEADER_LIMIT",
     "ERROR_CODES",
     "FORMATS",
+    "MAX_SET_COOKIE_BYTES",
+    "ChunkSchemeName",
+    "ChunkState",
     "ConfigError",
+    "CookieOptions",
+    "CookiePairs",
+    "CookieStyleName",
     "Duration",
     "ExpiredError",
     "FormatName",
@@ -48,14 +94,25 @@ __all__ = [
     "InvalidTokenError",
     "Keyring",
     "PolysealError",
+    "PriorityName",
+    "SameSiteName",
     "Sealer",
     "SessionClearedError",
     "TooLargeError",
     "UnknownKeyError",
     "Unsealed",
     "__version__",
+    "chunk_deletion_cookies",
+    "chunk_set_cookies",
+    "chunk_state",
+    "cookie_header_budget",
+    "delete_cookie",
+    "imf_fixdate",
+    "parse_cookie_header",
+    "reassemble",
     "seal",
     "seal_at",
+    "set_cookie",
     "unseal",
     "unseal_at",
 ]

@@ -1,15 +1,52 @@
 # Hand-written stub of the native module; `python -m mypy.stubtest polyseal` checks it.
 
 from collections.abc import Mapping
-from typing import Any, Union, final
+from datetime import timedelta
+from typing import Any, Literal, Union, final
 
-from ._types import Duration, FormatName, Instant, Secret
+from ._types import (
+    ChunkSchemeName,
+    CookiePairs,
+    CookieStyleName,
+    Duration,
+    FormatName,
+    Instant,
+    PriorityName,
+    SameSiteName,
+    Secret,
+)
 
-__all__ = ["ERROR_CODES", "FORMATS", "Keyring", "Sealer", "Unsealed", "__version__"]
+__all__ = [
+    "CHUNK_SCHEMES",
+    "COOKIE_STYLES",
+    "ChunkState",
+    "CookieOptions",
+    "DEFAULT_COOKIE_HEADER_LIMIT",
+    "ERROR_CODES",
+    "FORMATS",
+    "Keyring",
+    "MAX_SET_COOKIE_BYTES",
+    "Sealer",
+    "Unsealed",
+    "__version__",
+    "chunk_deletion_cookies",
+    "chunk_set_cookies",
+    "chunk_state",
+    "cookie_header_budget",
+    "delete_cookie",
+    "imf_fixdate",
+    "parse_cookie_header",
+    "reassemble",
+    "set_cookie",
+]
 
 __version__: str
 ERROR_CODES: dict[str, int]
 FORMATS: tuple[str, ...]
+COOKIE_STYLES: tuple[str, ...]
+CHUNK_SCHEMES: tuple[str, ...]
+MAX_SET_COOKIE_BYTES: int
+DEFAULT_COOKIE_HEADER_LIMIT: int
 
 @final
 class Keyring:
@@ -49,6 +86,8 @@ class Sealer:
     ) -> Sealer: ...
     def seal(self, data: object) -> str: ...
     def seal_at(self, data: object, now: Instant) -> str: ...
+    def seal_json(self, text: str) -> str: ...
+    def seal_json_at(self, text: str, now: Instant) -> str: ...
     def unseal(self, token: str) -> Unsealed: ...
     def unseal_at(self, token: str, now: Instant) -> Unsealed: ...
     @property
@@ -74,3 +113,105 @@ class Unsealed:
     def expires_at(self) -> float | None: ...
     @property
     def needs_reseal(self) -> bool: ...
+
+@final
+class CookieOptions:
+    """The attributes of a ``Set-Cookie`` line; the defaults are a secure session cookie."""
+
+    def __new__(
+        cls,
+        *,
+        max_age: int | timedelta | None = None,
+        expires: Instant | None = None,
+        domain: str | None = None,
+        path: str | None = "/",
+        secure: bool = True,
+        http_only: bool = True,
+        same_site: SameSiteName | None = "Lax",
+        partitioned: bool = False,
+        priority: PriorityName | None = None,
+    ) -> CookieOptions: ...
+    @staticmethod
+    def insecure_dev() -> CookieOptions: ...
+    @staticmethod
+    def for_style(style: CookieStyleName) -> CookieOptions: ...
+    def replace(
+        self,
+        *,
+        max_age: int | timedelta | None = ...,
+        expires: Instant | None = ...,
+        domain: str | None = ...,
+        path: str | None = ...,
+        secure: bool = ...,
+        http_only: bool = ...,
+        same_site: SameSiteName | None = ...,
+        partitioned: bool = ...,
+        priority: PriorityName | None = ...,
+    ) -> CookieOptions: ...
+    def with_expiry(self, expires: Instant, now: Instant | None = None) -> CookieOptions: ...
+    @property
+    def max_age(self) -> int | None: ...
+    @property
+    def expires(self) -> float | None: ...
+    @property
+    def domain(self) -> str | None: ...
+    @property
+    def path(self) -> str | None: ...
+    @property
+    def secure(self) -> bool: ...
+    @property
+    def http_only(self) -> bool: ...
+    @property
+    def same_site(self) -> Literal["Strict", "Lax", "None"] | None: ...
+    @property
+    def partitioned(self) -> bool: ...
+    @property
+    def priority(self) -> Literal["Low", "Medium", "High"] | None: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class ChunkState:
+    """What a request carried under one cookie name: a whole value, and how many chunks."""
+
+    def __new__(cls, *, whole: bool = False, chunks: int = 0) -> ChunkState: ...
+    @property
+    def whole(self) -> bool: ...
+    @property
+    def chunks(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def set_cookie(
+    name: str,
+    value: str,
+    options: CookieOptions | None = None,
+    *,
+    style: CookieStyleName = "polyseal",
+) -> str: ...
+def delete_cookie(
+    name: str, options: CookieOptions | None = None, *, style: CookieStyleName = "polyseal"
+) -> str: ...
+def parse_cookie_header(header: str) -> list[tuple[str, str]]: ...
+def chunk_state(cookies: CookiePairs, name: str, *, scheme: ChunkSchemeName) -> ChunkState: ...
+def chunk_set_cookies(
+    name: str,
+    value: str,
+    options: CookieOptions | None = None,
+    *,
+    style: CookieStyleName = "polyseal",
+    scheme: ChunkSchemeName,
+    split: bool = True,
+    previous: ChunkState | None = None,
+) -> list[str]: ...
+def chunk_deletion_cookies(
+    name: str,
+    options: CookieOptions | None = None,
+    *,
+    style: CookieStyleName = "polyseal",
+    scheme: ChunkSchemeName,
+    previous: ChunkState | None = None,
+) -> list[str]: ...
+def reassemble(cookies: CookiePairs, name: str, *, scheme: ChunkSchemeName) -> str | None: ...
+def cookie_header_budget(cookies: CookiePairs, limit: int = 8190) -> int: ...
+def imf_fixdate(when: Instant) -> str: ...
