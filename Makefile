@@ -15,7 +15,7 @@ demo: ## Build and run the demo: seal, rotate keys, unseal
 	$(CARGO) run -q -p polyseal --example seal_unseal
 
 .PHONY: test
-test: test-rust test-peers test-c ## Run every test suite (Rust, vectors, real peers, bindings)
+test: test-rust test-peers test-c test-python test-node ## Run every test suite (Rust, vectors, real peers, bindings)
 
 .PHONY: test-rust
 test-rust: ## Rust unit tests, vector files and examples
@@ -28,6 +28,14 @@ test-peers: ## Real-peer tests against the npm packages (iron, iron-webcrypto, h
 .PHONY: test-c
 test-c: ## C API tests: vectors, contract, threads under valgrind; header drift; install
 	$(MAKE) -C tests/c test
+
+.PHONY: test-python
+test-python: ## Python package: pytest (vectors, errors, threads), mypy --strict, stubtest, pip install
+	$(MAKE) -C bindings/python test typecheck pip-install-check
+
+.PHONY: test-node
+test-node: ## Node package: node --test (vectors, errors, iron parity, workers), generated files, tsc --strict
+	$(MAKE) -C bindings/node test check
 
 .PHONY: install
 install: ## Install libpolyseal, polyseal.h and polyseal.pc under PREFIX (default /usr/local)
