@@ -10,8 +10,9 @@
 //!
 //! Lifetimes: `max_age` is absolute from `createdAt`; `idle_timeout` slides from `lastSeenAt`
 //! (moved to now on each save, refreshed on load once half the window has passed, as h3 2.x
-//! does). A session is expired when `now - createdAt > max_age` or
-//! `now - lastSeenAt > idle_timeout`; the token's own expiry is the earlier of the two.
+//! does). An h3 or iron-session session is expired when `now - createdAt > max_age` or
+//! `now - lastSeenAt > idle_timeout`, as h3 checks it; a native or generic-iron session already
+//! at `==`, since its token's own expiry is the earlier of the two deadlines.
 
 mod config;
 mod envelope;
@@ -328,7 +329,15 @@ impl SessionManager {
         if !self.config.uses_envelope() {
             return Ok(());
         }
-        let expired = |since: u64, limit_s: u64| now_ms.saturating_sub(since) > limit_s * 1000;
+        // h3 ends a session once *more* than the limit has passed. polyseal's own formats end it
+        // at the deadline itself, as their token expiry does: otherwise a session accepted at
+        // the deadline could not be saved again (its new token would already have expired).
+        let ends_at_deadline = matches!(self.config.format, Format::Native | Format::Iron);
+        let expired = |since: u64, limit_s: u64| {
+            let age = now_ms.saturating_sub(since);
+            let limit = limit_s * 1000;
+            age > limit || (ends_at_deadline && age == limit)
+        };
         if let Some(max_age) = self.config.max_age_s
             && expired(envelope.created_at, max_age)
         {

@@ -408,3 +408,40 @@ fn bad_configurations_are_refused_up_front() {
         );
     }
 }
+
+#[test]
+fn a_session_accepted_at_its_deadline_can_be_saved() {
+    // Native and generic-iron sessions end at the deadline, as their tokens do; h3 keeps a
+    // session until more than max_age has passed.
+    for (format, survives_deadline) in [
+        (Format::Native, false),
+        (Format::Iron, false),
+        (Format::H3V1, true),
+        (Format::H3V2, true),
+    ] {
+        let config = SessionConfig {
+            max_age_s: Some(3600),
+            ..SessionConfig::for_format(format)
+        };
+        let manager = manager(config);
+        let mut session = manager.load_at("", NOW);
+        let lines = manager
+            .update_at(&mut session, &patch(json!({"a": 1})), NOW)
+            .unwrap();
+        let header = cookie_header(&lines);
+        let mut last = manager.load_at(&header, NOW + 3_599_999);
+        assert!(!last.is_new(), "{format}: {:?}", last.rejection());
+        manager
+            .update_at(&mut last, &patch(json!({"b": 2})), NOW + 3_599_999)
+            .unwrap();
+        let mut at = manager.load_at(&header, NOW + 3_600_000);
+        assert_eq!(at.is_new(), !survives_deadline, "{format}");
+        if at.is_new() {
+            assert_eq!(at.rejection().unwrap().code(), ErrorCode::Expired);
+        }
+        let saved = manager.update_at(&mut at, &patch(json!({"c": 3})), NOW + 3_600_000);
+        assert!(saved.is_ok(), "{format}: {saved:?}");
+        let after = manager.load_at(&header, NOW + 3_600_001);
+        assert_eq!(after.rejection().unwrap().code(), ErrorCode::Expired);
+    }
+}
