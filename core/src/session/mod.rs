@@ -159,7 +159,7 @@ impl SessionManager {
     }
 
     /// Loads the session from a request's `Cookie` header and, when the configuration names a
-    /// session header, that header's value (which then wins over the cookie).
+    /// session header, that header's value (which then wins over the cookie unless it is empty).
     pub fn load_request_at(
         &self,
         cookie_header: Option<&str>,
@@ -179,7 +179,9 @@ impl SessionManager {
             .filter(|(cookie, _)| !is_session_cookie(cookie, name))
             .cloned()
             .collect();
-        let header_token = session_header.filter(|_| self.config.session_header.is_some());
+        // As in h3, an empty header is no header: the cookie is read instead.
+        let header_token = session_header
+            .filter(|token| !token.is_empty() && self.config.session_header.is_some());
         let from_cookie = header_token.is_none();
         let token = match header_token {
             Some(token) => Some(Ok(token.to_owned())),

@@ -342,6 +342,9 @@ fn a_configured_session_header_wins_over_the_cookie() {
     let header = cookie_header(&a_lines);
     let via_header = h3.load_request_at(Some(&header), Some(&b_token), NOW);
     assert_eq!(via_header.id(), b.id());
+    // An empty header value is no header (h3 reads the cookie then), not a malformed token.
+    let empty = h3.load_request_at(Some(&header), Some(""), NOW);
+    assert_eq!((empty.id(), empty.rejection()), (a.id(), None));
     let default_h3 = manager(SessionConfig::for_format(Format::H3V1));
     let ignored = default_h3.load_request_at(Some(&header), Some(&b_token), NOW);
     assert_eq!(ignored.id(), a.id());
