@@ -448,3 +448,39 @@ fn a_session_accepted_at_its_deadline_can_be_saved() {
         assert_eq!(after.rejection().unwrap().code(), ErrorCode::Expired);
     }
 }
+
+#[test]
+fn reseals_keep_the_loaded_key_order_as_h3_does() {
+    let config = SessionConfig {
+        idle_timeout_s: Some(600),
+        ..SessionConfig::for_format(Format::H3V2)
+    };
+    let h3 = manager(config);
+    let sealer = Sealer::new(ring(), Format::H3V2).unwrap();
+    let cases = [
+        (
+            format!(
+                r#"{{"id":"x","createdAt":{NOW},"data":{{"a":1}},"lastSeenAt":{NOW},"extra":true}}"#
+            ),
+            format!(
+                r#"{{"id":"x","createdAt":{NOW},"data":{{"a":1}},"lastSeenAt":{},"extra":true}}"#,
+                NOW + 5
+            ),
+        ),
+        (
+            format!(r#"{{"data":{{"a":1}},"extra":true,"createdAt":{NOW},"id":"x"}}"#),
+            format!(
+                r#"{{"id":"x","createdAt":{NOW},"data":{{"a":1}},"extra":true,"lastSeenAt":{}}}"#,
+                NOW + 5
+            ),
+        ),
+    ];
+    for (sealed, resealed) in cases {
+        let token = sealer.seal_json_at(&sealed, NOW).unwrap();
+        let mut session = h3.load_at(&format!("h3={token}"), NOW + 1);
+        assert!(!session.is_new(), "{:?}", session.rejection());
+        let again = h3.token_at(&mut session, NOW + 5).unwrap();
+        let text = crate::json::to_js_string(&sealer.unseal_at(&again, NOW + 5).unwrap().value);
+        assert_eq!(text, resealed);
+    }
+}
