@@ -60,7 +60,8 @@ impl Session {
         &self.id
     }
 
-    /// Creation time, ms since the Unix epoch.
+    /// Creation time, ms since the Unix epoch (0 for iron-session sessions, which seal the
+    /// data alone).
     pub fn created_at(&self) -> u64 {
         self.created_at
     }
@@ -279,10 +280,16 @@ impl SessionManager {
     }
 
     fn new_session(&self, now_ms: u64) -> Session {
+        // iron-session seals no createdAt: 0, as for a loaded iron-session session.
+        let created_at = if self.config.uses_envelope() {
+            now_ms
+        } else {
+            0
+        };
         match self.new_id() {
-            Ok(id) => Session::fresh(id, now_ms),
+            Ok(id) => Session::fresh(id, created_at),
             Err(error) => {
-                let mut session = Session::fresh(String::new(), now_ms);
+                let mut session = Session::fresh(String::new(), created_at);
                 session.rejection = Some(error);
                 session
             }

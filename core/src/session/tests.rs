@@ -356,7 +356,7 @@ fn iron_session_seals_the_data_alone() {
     let numeric = Keyring::builder().password("1", PW).build().unwrap();
     let manager = SessionManager::new(numeric, config).unwrap();
     let mut session = manager.load_at("", NOW);
-    assert_eq!(session.id(), "");
+    assert_eq!((session.id(), session.created_at()), ("", 0));
     let lines = manager
         .update_at(&mut session, &patch(json!({"user": 7})), NOW)
         .unwrap();
@@ -367,6 +367,8 @@ fn iron_session_seals_the_data_alone() {
     );
     assert!(line.contains("Max-Age=1209540"), "{line}");
     let token = line.split(';').next().unwrap().trim_start_matches("app=");
+    let loaded = manager.load_at(&format!("app={token}"), NOW + 1);
+    assert_eq!((loaded.id(), loaded.created_at()), ("", 0));
     let sealer = Sealer::new(
         Keyring::builder().password("1", PW).build().unwrap(),
         Format::IronSession,
