@@ -10,10 +10,8 @@
 
 #![allow(dead_code)] // the vector test and the CLI each use a different part
 
-#[allow(dead_code)]
 #[path = "cookie_cases.rs"]
 mod cookie_cases;
-#[allow(dead_code)]
 #[path = "fe26_json.rs"]
 mod fe26_json;
 
