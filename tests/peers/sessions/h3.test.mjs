@@ -110,6 +110,32 @@ for (const peer of PEERS) {
       });
     });
 
+    test('session header: h3 lets x-h3-session win over the cookie; core does when configured', async () => {
+      await withServer(peer.start, serverConfig, async (server) => {
+        const manager = await cli.manager(coreConfig, ring(PW));
+        const headerManager = await cli.manager({ ...coreConfig, sessionHeader: 'x-h3-session' }, ring(PW));
+        const jar = new Jar();
+        const a = await cli.load(manager, '', Date.now());
+        jar.apply((await cli.update(a.handle, { who: 'a' }, Date.now())).setCookies);
+        const b = await cli.load(manager, '', Date.now());
+        await cli.mutate(b.handle, { who: 'b' });
+        const { token } = await cli.token(b.handle, Date.now());
+        const header = (value) => ({ 'x-h3-session': value });
+        const viaHeader = await send(server.url, { jar: jar.copy(), headers: header(token) });
+        assert.deepEqual([viaHeader.body.id, viaHeader.body.data], [b.session.id, { who: 'b' }]);
+        const ours = await cli.load(headerManager, jar.header(), Date.now(), token);
+        assert.deepEqual([ours.session.id, ours.session.data], [b.session.id, { who: 'b' }]);
+        const byDefault = await cli.load(manager, jar.header(), Date.now(), token);
+        assert.equal(byDefault.session.id, a.session.id, 'off by default: the cookie is read');
+        // An empty header is no header, for h3 and for core.
+        const empty = await send(server.url, { jar: jar.copy(), headers: header('') });
+        assert.equal(empty.body.id, a.session.id);
+        const ourEmpty = await cli.load(headerManager, jar.header(), Date.now(), '');
+        assert.deepEqual([ourEmpty.session.id, ourEmpty.session.rejection], [a.session.id, null]);
+        checks.pass(peer.name, 5);
+      });
+    });
+
     test('rotation: core moves an h3 cookie to a new key; h3 reads only the key it is given', async () => {
       await withServer(peer.start, serverConfig, async (oldServer) => {
         const jar = new Jar();
