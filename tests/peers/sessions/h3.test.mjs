@@ -270,6 +270,11 @@ describe('h3 2.x only', () => {
         const token = await cli.token(loaded.handle, start);
         assert.equal((await cli.unseal(manager, token.token, start)).payload, made.body.raw);
         assert.deepEqual((await send(server.url, { jar: jar.copy() })).lines, [], 'no refresh yet');
+        // Exactly half the window: neither refreshes yet.
+        clock.set(start + 300_000);
+        assert.deepEqual((await send(server.url, { jar: jar.copy() })).lines, []);
+        const half = await cli.load(manager, jar.header(), clock.ms);
+        assert.equal(half.session.needsReseal, false);
 
         // Past half the window both refresh, with the same line and the same sealed text.
         clock.set(start + 300_001);
@@ -302,7 +307,7 @@ describe('h3 2.x only', () => {
         assert.notEqual(expired.body.id, made.body.id);
         const ended = await cli.load(manager, jar.header(), clock.ms);
         assert.deepEqual([ended.session.isNew, ended.session.rejection], [true, 'EXPIRED']);
-        checks.pass('h3 2.x', 9);
+        checks.pass('h3 2.x', 11);
       });
     } finally {
       clock.restore();
