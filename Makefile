@@ -22,7 +22,7 @@ test-rust: ## Rust unit tests, vector files and examples
 	$(CARGO) test --workspace --all-targets
 
 .PHONY: test-peers
-test-peers: ## Real-peer tests against the npm packages (iron, iron-webcrypto, h3, iron-session, cookie)
+test-peers: ## Real-peer tests against the npm packages (iron, iron-webcrypto, h3, iron-session, cookie) and real h3 and iron-session servers
 	tests/peers/run.sh
 
 .PHONY: test-c
@@ -45,7 +45,7 @@ install: ## Install libpolyseal, polyseal.h and polyseal.pc under PREFIX (defaul
 check: ## Formatting, clippy -D warnings and generated-file drift
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) test -q -p polyseal --test native_vectors --test fe26_vectors --test cookie_vectors
+	$(CARGO) test -q -p polyseal --test native_vectors --test fe26_vectors --test cookie_vectors --test session_vectors
 	$(MAKE) -C tests/c header-check
 	@if rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then \
 		echo "cargo build -p polyseal --target wasm32-unknown-unknown"; \

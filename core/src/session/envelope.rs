@@ -46,20 +46,22 @@ impl Envelope {
                 extra: Map::new(),
             });
         }
-        let id = match fields.remove(ID) {
+        let id = match fields.shift_remove(ID) {
             Some(Value::String(id)) if !id.is_empty() => id,
             _ => return Err(not_a_session("the session has no id")),
         };
         let created_at = fields
-            .remove(CREATED_AT)
+            .shift_remove(CREATED_AT)
             .and_then(|v| v.as_u64())
             .ok_or_else(|| not_a_session("the session has no valid createdAt"))?;
-        let data = match fields.remove(DATA) {
+        let data = match fields.shift_remove(DATA) {
             None => Map::new(),
             Some(Value::Object(data)) => data,
             Some(_) => return Err(not_a_session("the session data is not an object")),
         };
-        let last_seen_at = match fields.remove(LAST_SEEN_AT) {
+        // lastSeenAt stays among the other fields, so a reseal keeps it where it was (h3
+        // assigns the unsealed object onto `{id, createdAt, data}` and keeps that order).
+        let last_seen_at = match fields.get(LAST_SEEN_AT) {
             None => None,
             Some(value) => Some(
                 value
@@ -76,7 +78,8 @@ impl Envelope {
         })
     }
 
-    /// The value to seal, keys in h3's order: id, createdAt, data, other fields, lastSeenAt.
+    /// The value to seal, keys in h3's order: id, createdAt, data, then the other fields as
+    /// loaded (a loaded lastSeenAt keeps its place), then a new lastSeenAt.
     pub fn into_value(self, envelope: bool) -> Value {
         if !envelope {
             return Value::Object(self.data);
@@ -85,9 +88,17 @@ impl Envelope {
         fields.insert(ID.to_owned(), Value::String(self.id));
         fields.insert(CREATED_AT.to_owned(), Value::from(self.created_at));
         fields.insert(DATA.to_owned(), Value::Object(self.data));
-        fields.extend(self.extra);
+        for (key, value) in self.extra {
+            if key != LAST_SEEN_AT {
+                fields.insert(key, value);
+            } else if let Some(last_seen_at) = self.last_seen_at {
+                fields.insert(key, Value::from(last_seen_at));
+            }
+        }
         if let Some(last_seen_at) = self.last_seen_at {
-            fields.insert(LAST_SEEN_AT.to_owned(), Value::from(last_seen_at));
+            fields
+                .entry(LAST_SEEN_AT)
+                .or_insert_with(|| Value::from(last_seen_at));
         }
         Value::Object(fields)
     }

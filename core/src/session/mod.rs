@@ -10,8 +10,9 @@
 //!
 //! Lifetimes: `max_age` is absolute from `createdAt`; `idle_timeout` slides from `lastSeenAt`
 //! (moved to now on each save, refreshed on load once half the window has passed, as h3 2.x
-//! does). A session is expired when `now - createdAt > max_age` or
-//! `now - lastSeenAt > idle_timeout`; the token's own expiry is the earlier of the two.
+//! does). An h3 or iron-session session is expired when `now - createdAt > max_age` or
+//! `now - lastSeenAt > idle_timeout`, as h3 checks it; a native or generic-iron session already
+//! at `==`, since its token's own expiry is the earlier of the two deadlines.
 
 mod config;
 mod envelope;
@@ -59,7 +60,8 @@ impl Session {
         &self.id
     }
 
-    /// Creation time, ms since the Unix epoch.
+    /// Creation time, ms since the Unix epoch (0 for iron-session sessions, which seal the
+    /// data alone).
     pub fn created_at(&self) -> u64 {
         self.created_at
     }
@@ -158,7 +160,7 @@ impl SessionManager {
     }
 
     /// Loads the session from a request's `Cookie` header and, when the configuration names a
-    /// session header, that header's value (which then wins over the cookie).
+    /// session header, that header's value (which then wins over the cookie unless it is empty).
     pub fn load_request_at(
         &self,
         cookie_header: Option<&str>,
@@ -178,7 +180,9 @@ impl SessionManager {
             .filter(|(cookie, _)| !is_session_cookie(cookie, name))
             .cloned()
             .collect();
-        let header_token = session_header.filter(|_| self.config.session_header.is_some());
+        // As in h3, an empty header is no header: the cookie is read instead.
+        let header_token = session_header
+            .filter(|token| !token.is_empty() && self.config.session_header.is_some());
         let from_cookie = header_token.is_none();
         let token = match header_token {
             Some(token) => Some(Ok(token.to_owned())),
@@ -276,10 +280,16 @@ impl SessionManager {
     }
 
     fn new_session(&self, now_ms: u64) -> Session {
+        // iron-session seals no createdAt: 0, as for a loaded iron-session session.
+        let created_at = if self.config.uses_envelope() {
+            now_ms
+        } else {
+            0
+        };
         match self.new_id() {
-            Ok(id) => Session::fresh(id, now_ms),
+            Ok(id) => Session::fresh(id, created_at),
             Err(error) => {
-                let mut session = Session::fresh(String::new(), now_ms);
+                let mut session = Session::fresh(String::new(), created_at);
                 session.rejection = Some(error);
                 session
             }
@@ -328,7 +338,15 @@ impl SessionManager {
         if !self.config.uses_envelope() {
             return Ok(());
         }
-        let expired = |since: u64, limit_s: u64| now_ms.saturating_sub(since) > limit_s * 1000;
+        // h3 ends a session once *more* than the limit has passed. polyseal's own formats end it
+        // at the deadline itself, as their token expiry does: otherwise a session accepted at
+        // the deadline could not be saved again (its new token would already have expired).
+        let ends_at_deadline = matches!(self.config.format, Format::Native | Format::Iron);
+        let expired = |since: u64, limit_s: u64| {
+            let age = now_ms.saturating_sub(since);
+            let limit = limit_s * 1000;
+            age > limit || (ends_at_deadline && age == limit)
+        };
         if let Some(max_age) = self.config.max_age_s
             && expired(envelope.created_at, max_age)
         {

@@ -342,6 +342,9 @@ fn a_configured_session_header_wins_over_the_cookie() {
     let header = cookie_header(&a_lines);
     let via_header = h3.load_request_at(Some(&header), Some(&b_token), NOW);
     assert_eq!(via_header.id(), b.id());
+    // An empty header value is no header (h3 reads the cookie then), not a malformed token.
+    let empty = h3.load_request_at(Some(&header), Some(""), NOW);
+    assert_eq!((empty.id(), empty.rejection()), (a.id(), None));
     let default_h3 = manager(SessionConfig::for_format(Format::H3V1));
     let ignored = default_h3.load_request_at(Some(&header), Some(&b_token), NOW);
     assert_eq!(ignored.id(), a.id());
@@ -353,7 +356,7 @@ fn iron_session_seals_the_data_alone() {
     let numeric = Keyring::builder().password("1", PW).build().unwrap();
     let manager = SessionManager::new(numeric, config).unwrap();
     let mut session = manager.load_at("", NOW);
-    assert_eq!(session.id(), "");
+    assert_eq!((session.id(), session.created_at()), ("", 0));
     let lines = manager
         .update_at(&mut session, &patch(json!({"user": 7})), NOW)
         .unwrap();
@@ -364,6 +367,8 @@ fn iron_session_seals_the_data_alone() {
     );
     assert!(line.contains("Max-Age=1209540"), "{line}");
     let token = line.split(';').next().unwrap().trim_start_matches("app=");
+    let loaded = manager.load_at(&format!("app={token}"), NOW + 1);
+    assert_eq!((loaded.id(), loaded.created_at()), ("", 0));
     let sealer = Sealer::new(
         Keyring::builder().password("1", PW).build().unwrap(),
         Format::IronSession,
@@ -406,5 +411,78 @@ fn bad_configurations_are_refused_up_front() {
             [ErrorCode::InvalidCookie, ErrorCode::InvalidOption].contains(&error.code()),
             "{config:?}: {error}"
         );
+    }
+}
+
+#[test]
+fn a_session_accepted_at_its_deadline_can_be_saved() {
+    // Native and generic-iron sessions end at the deadline, as their tokens do; h3 keeps a
+    // session until more than max_age has passed.
+    for (format, survives_deadline) in [
+        (Format::Native, false),
+        (Format::Iron, false),
+        (Format::H3V1, true),
+        (Format::H3V2, true),
+    ] {
+        let config = SessionConfig {
+            max_age_s: Some(3600),
+            ..SessionConfig::for_format(format)
+        };
+        let manager = manager(config);
+        let mut session = manager.load_at("", NOW);
+        let lines = manager
+            .update_at(&mut session, &patch(json!({"a": 1})), NOW)
+            .unwrap();
+        let header = cookie_header(&lines);
+        let mut last = manager.load_at(&header, NOW + 3_599_999);
+        assert!(!last.is_new(), "{format}: {:?}", last.rejection());
+        manager
+            .update_at(&mut last, &patch(json!({"b": 2})), NOW + 3_599_999)
+            .unwrap();
+        let mut at = manager.load_at(&header, NOW + 3_600_000);
+        assert_eq!(at.is_new(), !survives_deadline, "{format}");
+        if at.is_new() {
+            assert_eq!(at.rejection().unwrap().code(), ErrorCode::Expired);
+        }
+        let saved = manager.update_at(&mut at, &patch(json!({"c": 3})), NOW + 3_600_000);
+        assert!(saved.is_ok(), "{format}: {saved:?}");
+        let after = manager.load_at(&header, NOW + 3_600_001);
+        assert_eq!(after.rejection().unwrap().code(), ErrorCode::Expired);
+    }
+}
+
+#[test]
+fn reseals_keep_the_loaded_key_order_as_h3_does() {
+    let config = SessionConfig {
+        idle_timeout_s: Some(600),
+        ..SessionConfig::for_format(Format::H3V2)
+    };
+    let h3 = manager(config);
+    let sealer = Sealer::new(ring(), Format::H3V2).unwrap();
+    let cases = [
+        (
+            format!(
+                r#"{{"id":"x","createdAt":{NOW},"data":{{"a":1}},"lastSeenAt":{NOW},"extra":true}}"#
+            ),
+            format!(
+                r#"{{"id":"x","createdAt":{NOW},"data":{{"a":1}},"lastSeenAt":{},"extra":true}}"#,
+                NOW + 5
+            ),
+        ),
+        (
+            format!(r#"{{"data":{{"a":1}},"extra":true,"createdAt":{NOW},"id":"x"}}"#),
+            format!(
+                r#"{{"id":"x","createdAt":{NOW},"data":{{"a":1}},"extra":true,"lastSeenAt":{}}}"#,
+                NOW + 5
+            ),
+        ),
+    ];
+    for (sealed, resealed) in cases {
+        let token = sealer.seal_json_at(&sealed, NOW).unwrap();
+        let mut session = h3.load_at(&format!("h3={token}"), NOW + 1);
+        assert!(!session.is_new(), "{:?}", session.rejection());
+        let again = h3.token_at(&mut session, NOW + 5).unwrap();
+        let text = crate::json::to_js_string(&sealer.unseal_at(&again, NOW + 5).unwrap().value);
+        assert_eq!(text, resealed);
     }
 }

@@ -115,9 +115,15 @@ fn budget(case: &Value) -> Result<usize> {
 
 /// `options` as in docs/VECTORS.md; unknown keys are refused so a typo cannot go unnoticed.
 fn options(case: &Value) -> Result<CookieOptions> {
-    let Some(fields) = case.get("options") else {
-        return Ok(CookieOptions::default());
-    };
+    match case.get("options") {
+        None => Ok(CookieOptions::default()),
+        Some(fields) => cookie_options(fields),
+    }
+}
+
+/// A cookie options object in the vocabulary of docs/VECTORS.md (`maxAge`, `expiresMs`,
+/// `domain`, `path`, `secure`, `httpOnly`, `sameSite`, `partitioned`, `priority`).
+pub fn cookie_options(fields: &Value) -> Result<CookieOptions> {
     let fields = fields
         .as_object()
         .ok_or_else(|| bad_case("options must be an object"))?;
