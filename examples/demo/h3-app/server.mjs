@@ -45,15 +45,16 @@ const router = createRouter()
   .post('/login', eventHandler(async (event) => {
     const user = field(await readBody(event), 'user');
     const session = await useSession(event, sessionConfig);
+    const isNew = startedNow(event);
     await session.update({ user, roles: ['member'] });
-    return describe(session, false);
+    return describe(session, isNew);
   }))
   .post('/prefs', eventHandler(async (event) => {
     const theme = field(await readBody(event), 'theme');
     const session = await useSession(event, sessionConfig);
     if (!session.data.user) throw createError({ statusCode: 401, statusMessage: 'not signed in' });
     await session.update({ theme });
-    return describe(session, false);
+    return describe(session, false); // it has a user: it was loaded
   }))
   .post('/logout', eventHandler(async (event) => {
     const session = await useSession(event, sessionConfig);
