@@ -11,7 +11,11 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 .PHONY: demo
-demo: ## Build and run the demo: seal, rotate keys, unseal
+demo: ## One login shared by a real h3 app, a Python server and a C server (builds what it needs)
+	$(MAKE) -C examples/demo
+
+.PHONY: example
+example: ## The Rust example: seal, rotate keys, unseal
 	$(CARGO) run -q -p polyseal --example seal_unseal
 
 .PHONY: test
