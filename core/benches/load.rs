@@ -4,7 +4,7 @@
 //!
 //! - `cargo bench -p polyseal --bench load -- --bench`: the full measurement.
 //! - without `--bench` (as `cargo test --all-targets` runs it): a quick smoke pass.
-//! - `load profile OP N`: N operations on payload A and nothing else, for
+//! - `load profile OP N [A|B]`: N operations on one payload (default A) and nothing else, for
 //!   `valgrind --tool=callgrind` or `perf record`; OP is `seal`, `unseal` (native),
 //!   `floor-seal`, `floor-unseal` or `privatejar-unseal`.
 
@@ -164,8 +164,14 @@ fn memory(setup: &Setup, cycles: u64, every: u64) -> Value {
     })
 }
 
-fn profile(setup: Arc<Setup>, what: &str, count: u64) {
-    let value = setup.values[0].1.clone();
+fn profile(setup: Arc<Setup>, what: &str, count: u64, payload: &str) {
+    let value = setup
+        .values
+        .iter()
+        .find(|(name, _)| *name == payload)
+        .unwrap_or_else(|| panic!("payload A or B, not {payload:?}"))
+        .1
+        .clone();
     let token = native::seal_at(&value, &setup.keyring, &setup.options, NOW).unwrap();
     let floor = Floor::new(rng::array().unwrap());
     let floor_token = floor.seal(&value);
@@ -206,7 +212,8 @@ fn main() {
     if args.first().map(String::as_str) == Some("profile") {
         let what = args.get(1).map_or("seal", String::as_str);
         let count = args.get(2).map_or(100_000, |n| n.parse().expect("a count"));
-        profile(setup, what, count);
+        let payload = args.get(3).map_or("A", String::as_str);
+        profile(setup, what, count, payload);
         return;
     }
     let full = args.iter().any(|a| a == "--bench");
