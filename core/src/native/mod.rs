@@ -97,12 +97,14 @@ pub fn seal_at(
 ) -> Result<String> {
     json::check_value_depth(value, options.json.max_depth)?;
     let expires_at = expiry_for(now_ms, options.ttl_ms)?;
-    seal_json_with_times(
-        &json::to_js_string(value),
+    // The JSON is written straight into the token buffer, where it is encrypted in place.
+    seal_with(
         keyring,
         options,
         now_ms,
         expires_at,
+        SMALL_PAYLOAD_BYTES,
+        |out| json::write_js(value, out),
     )
 }
 
@@ -214,17 +216,41 @@ fn seal_payload(
     issued_at: u64,
     expires_at: Option<u64>,
 ) -> Result<String> {
+    seal_with(
+        keyring,
+        options,
+        issued_at,
+        expires_at,
+        payload.len(),
+        |out| out.extend_from_slice(payload),
+    )
+}
+
+/// Room reserved for a payload whose length is not known before it is serialized: typical
+/// sessions fit, larger ones grow the buffer as a `Vec` does.
+const SMALL_PAYLOAD_BYTES: usize = 256;
+
+/// Builds a token whose plaintext `write_payload` appends to the buffer after the header and
+/// nonce; `payload_hint` sizes the buffer.
+fn seal_with(
+    keyring: &Keyring,
+    options: &NativeOptions,
+    issued_at: u64,
+    expires_at: Option<u64>,
+    payload_hint: usize,
+    write_payload: impl FnOnce(&mut Vec<u8>),
+) -> Result<String> {
     let header = Header {
         key_id: keyring.current().id(),
         issued_at,
         expires_at,
     };
     let nonce: [u8; NONCE_LEN] = rng::array()?;
-    let mut bytes = wire::start_token(&header, &nonce, payload.len());
+    let mut bytes = wire::start_token(&header, &nonce, payload_hint);
     let header_len = wire::header_len(header.key_id.len());
     let aad = associated_data(&bytes[..header_len], options);
     let body_start = bytes.len();
-    bytes.extend_from_slice(payload);
+    write_payload(&mut bytes);
     let tag = keyring
         .current_native_cipher()
         .encrypt_inout_detached(&Nonce::from(nonce), &aad, (&mut bytes[body_start..]).into())
