@@ -1,12 +1,12 @@
-//! What criterion does not measure: token sizes, two-thread scaling and resident memory over a
-//! million seal/unseal cycles. Prints one JSON object (`make bench` stores it for
+//! What criterion does not measure: token sizes, ratios from interleaved batch pairs,
+//! two-thread scaling and resident memory over a million seal/unseal cycles. Prints one JSON object (`make bench` stores it for
 //! `tests/bench/report.py`).
 //!
 //! - `cargo bench -p polyseal --bench load -- --bench`: the full measurement.
 //! - without `--bench` (as `cargo test --all-targets` runs it): a quick smoke pass.
 //! - `load profile OP N [A|B]`: N operations on one payload (default A) and nothing else, for
-//!   `valgrind --tool=callgrind` or `perf record`; OP is `seal`, `unseal` (native),
-//!   `floor-seal`, `floor-unseal` or `privatejar-unseal`.
+//!   `valgrind --tool=callgrind` or `perf record`; OP is `seal` or `unseal` (native),
+//!   `floor-seal`, `floor-unseal`, `privatejar-seal` or `privatejar-unseal`.
 
 mod common;
 
@@ -146,6 +146,108 @@ fn rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Nanoseconds per call of `op` over `n` calls.
+fn batch_ns(op: &mut dyn FnMut(), n: u64) -> f64 {
+    let start = Instant::now();
+    for _ in 0..n {
+        op();
+    }
+    start.elapsed().as_nanos() as f64 / n as f64
+}
+
+/// Calls of `op` that take about `target`.
+fn calibrate(op: &mut dyn FnMut(), target: Duration) -> u64 {
+    let mut n = 1;
+    loop {
+        let ns = batch_ns(op, n) * n as f64;
+        if ns >= target.as_nanos() as f64 / 4.0 {
+            return ((n as f64 * target.as_nanos() as f64 / ns).ceil() as u64).max(1);
+        }
+        n *= 2;
+    }
+}
+
+fn quartiles(values: &mut [f64]) -> [f64; 3] {
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+    [at(0.25), at(0.5), at(0.75)]
+}
+
+/// Time of `ours` ÷ time of `theirs`, from `rounds` pairs of back-to-back batches (order
+/// alternating): a slow spell on a shared machine hits both halves of a pair alike, so the
+/// ratio holds up where separate medians taken minutes apart do not.
+fn paired(
+    ours: &mut dyn FnMut(),
+    theirs: &mut dyn FnMut(),
+    rounds: usize,
+    batch: Duration,
+) -> Value {
+    let (n_ours, n_theirs) = (calibrate(ours, batch), calibrate(theirs, batch));
+    let mut ratios = Vec::with_capacity(rounds);
+    let mut ours_ns = Vec::with_capacity(rounds);
+    let mut theirs_ns = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let (a, b) = if round % 2 == 0 {
+            let a = batch_ns(ours, n_ours);
+            (a, batch_ns(theirs, n_theirs))
+        } else {
+            let b = batch_ns(theirs, n_theirs);
+            (batch_ns(ours, n_ours), b)
+        };
+        ratios.push(a / b);
+        ours_ns.push(a);
+        theirs_ns.push(b);
+    }
+    let [p25, median, p75] = quartiles(&mut ratios);
+    json!({
+        "rounds": rounds,
+        "ratio_median": median,
+        "ratio_p25": p25,
+        "ratio_p75": p75,
+        "ours_median_ns": quartiles(&mut ours_ns)[1],
+        "theirs_median_ns": quartiles(&mut theirs_ns)[1],
+    })
+}
+
+/// polyseal native against the PrivateJar and the floor, seal and unseal, payloads A and B.
+fn paired_ratios(setup: &Setup, rounds: usize, batch: Duration) -> Value {
+    let mut master = [0u8; 64];
+    rng::fill(&mut master).unwrap();
+    let jar_key = Key::from(&master);
+    let floor = Floor::new(rng::array().unwrap());
+    let (keyring, options) = (&setup.keyring, &setup.options);
+    let mut out = serde_json::Map::new();
+    for (name, value) in &setup.values {
+        let token = native::seal_at(value, keyring, options, NOW).unwrap();
+        let floor_token = floor.seal(value);
+        let mut jar = CookieJar::new();
+        private_jar_seal(&mut jar, &jar_key, value);
+        let mut seal_jar = CookieJar::new();
+        let mut native_seal = || {
+            black_box(native::seal_at(black_box(value), keyring, options, NOW).unwrap());
+        };
+        let mut native_unseal = || {
+            black_box(native::unseal_at(black_box(&token), keyring, options, NOW).unwrap());
+        };
+        let rows = json!({
+            "seal_vs_privatejar": paired(&mut native_seal, &mut || {
+                private_jar_seal(&mut seal_jar, &jar_key, black_box(value))
+            }, rounds, batch),
+            "unseal_vs_privatejar": paired(&mut native_unseal, &mut || {
+                black_box(private_jar_unseal(black_box(&jar), &jar_key));
+            }, rounds, batch),
+            "seal_vs_floor": paired(&mut native_seal, &mut || {
+                black_box(floor.seal(black_box(value)));
+            }, rounds, batch),
+            "unseal_vs_floor": paired(&mut native_unseal, &mut || {
+                black_box(floor.unseal(black_box(&floor_token)));
+            }, rounds, batch),
+        });
+        out.insert((*name).to_owned(), rows);
+    }
+    Value::Object(out)
+}
+
 fn memory(setup: &Setup, cycles: u64, every: u64) -> Value {
     let value = &setup.values[0].1;
     let mut samples = vec![json!({"cycles": 0, "rss_kib": rss_kib()})];
@@ -181,7 +283,8 @@ fn profile(setup: Arc<Setup>, what: &str, count: u64, payload: &str) {
     let mut jar = CookieJar::new();
     private_jar_seal(&mut jar, &jar_key, &value);
     let options = &setup.options;
-    let one: Box<dyn Fn()> = match what {
+    let mut seal_jar = CookieJar::new();
+    let mut one: Box<dyn FnMut()> = match what {
         "seal" => Box::new(|| {
             black_box(native::seal_at(black_box(&value), &setup.keyring, options, NOW).unwrap());
         }),
@@ -194,12 +297,13 @@ fn profile(setup: Arc<Setup>, what: &str, count: u64, payload: &str) {
         "floor-unseal" => Box::new(|| {
             black_box(floor.unseal(black_box(&floor_token)));
         }),
+        "privatejar-seal" => Box::new(|| {
+            private_jar_seal(&mut seal_jar, &jar_key, black_box(&value));
+        }),
         "privatejar-unseal" => Box::new(|| {
             black_box(private_jar_unseal(black_box(&jar), &jar_key));
         }),
-        other => {
-            panic!("profile seal|unseal|floor-seal|floor-unseal|privatejar-unseal, not {other:?}")
-        }
+        other => panic!("unknown profile operation {other:?}"),
     };
     for _ in 0..count {
         one();
@@ -222,6 +326,11 @@ fn main() {
     } else {
         (1, Duration::from_millis(20), 2_000, 1_000)
     };
+    let (pair_rounds, pair_batch) = if full {
+        (300, Duration::from_millis(2))
+    } else {
+        (3, Duration::from_micros(200))
+    };
 
     let sizes = token_sizes(&setup);
     let native_setup = Arc::clone(&setup);
@@ -241,10 +350,12 @@ fn main() {
         rounds,
         window,
     );
+    let paired = paired_ratios(&setup, pair_rounds, pair_batch);
     let memory = memory(&setup, cycles, every);
     let report = json!({
         "full": full,
         "token_sizes": sizes,
+        "paired": paired,
         "scaling": {
             "work": "native v1 seal + unseal, payload A, one shared keyring",
             "native": native_scaling,
