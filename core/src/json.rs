@@ -134,9 +134,15 @@ pub fn check_value_depth(value: &Value, max_depth: usize) -> Result<()> {
 /// Serializes a value exactly as `JSON.stringify(value)` does.
 pub fn to_js_string(value: &Value) -> String {
     let mut out = Vec::with_capacity(128);
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, JsFormatter);
-    serde::Serialize::serialize(value, &mut serializer).expect("writing to a Vec cannot fail");
+    write_js(value, &mut out);
     String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Appends `JSON.stringify(value)` as UTF-8 to `out`, so a caller can serialize straight into
+/// the buffer it encrypts.
+pub fn write_js(value: &Value, out: &mut Vec<u8>) {
+    let mut serializer = serde_json::Serializer::with_formatter(out, JsFormatter);
+    serde::Serialize::serialize(value, &mut serializer).expect("writing to a Vec cannot fail");
 }
 
 /// `serde_json`'s compact output with ECMAScript number formatting.

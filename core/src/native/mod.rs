@@ -10,6 +10,8 @@
 pub(crate) mod keys;
 pub mod wire;
 
+use std::ops::Range;
+
 use serde_json::Value;
 use xaes_256_gcm::aead::AeadInOut;
 use xaes_256_gcm::{Nonce, Tag};
@@ -95,12 +97,14 @@ pub fn seal_at(
 ) -> Result<String> {
     json::check_value_depth(value, options.json.max_depth)?;
     let expires_at = expiry_for(now_ms, options.ttl_ms)?;
-    seal_json_with_times(
-        &json::to_js_string(value),
+    // The JSON is written straight into the token buffer, where it is encrypted in place.
+    seal_with(
         keyring,
         options,
         now_ms,
         expires_at,
+        SMALL_PAYLOAD_BYTES,
+        |out| json::write_js(value, out),
     )
 }
 
@@ -149,7 +153,7 @@ pub fn unseal_at(
     now_ms: u64,
 ) -> Result<Unsealed> {
     let opened = open(token, keyring, options, now_ms)?;
-    let value = json::parse(&opened.plaintext, options.json)?;
+    let value = json::parse(opened.plaintext(), options.json)?;
     Ok(Unsealed {
         value,
         needs_reseal: opened.key_id != keyring.current().id(),
@@ -168,7 +172,7 @@ pub fn reseal_at(
     now_ms: u64,
 ) -> Result<String> {
     let opened = open(token, keyring, options, now_ms)?;
-    let text = std::str::from_utf8(&opened.plaintext)
+    let text = std::str::from_utf8(opened.plaintext())
         .map_err(|_| fail(ErrorCode::InvalidJson, "the payload is not UTF-8"))?;
     json::parse_str(text, options.json)?;
     seal_json_with_times(text, keyring, options, opened.issued_at, opened.expires_at)
@@ -248,17 +252,41 @@ fn seal_payload(
     issued_at: u64,
     expires_at: Option<u64>,
 ) -> Result<String> {
+    seal_with(
+        keyring,
+        options,
+        issued_at,
+        expires_at,
+        payload.len(),
+        |out| out.extend_from_slice(payload),
+    )
+}
+
+/// Room reserved for a payload whose length is not known before it is serialized: typical
+/// sessions fit, larger ones grow the buffer as a `Vec` does.
+const SMALL_PAYLOAD_BYTES: usize = 256;
+
+/// Builds a token whose plaintext `write_payload` appends to the buffer after the header and
+/// nonce; `payload_hint` sizes the buffer.
+fn seal_with(
+    keyring: &Keyring,
+    options: &NativeOptions,
+    issued_at: u64,
+    expires_at: Option<u64>,
+    payload_hint: usize,
+    write_payload: impl FnOnce(&mut Vec<u8>),
+) -> Result<String> {
     let header = Header {
         key_id: keyring.current().id(),
         issued_at,
         expires_at,
     };
     let nonce: [u8; NONCE_LEN] = rng::array()?;
-    let mut bytes = wire::start_token(&header, &nonce, payload.len());
+    let mut bytes = wire::start_token(&header, &nonce, payload_hint);
     let header_len = wire::header_len(header.key_id.len());
     let aad = associated_data(&bytes[..header_len], options);
     let body_start = bytes.len();
-    bytes.extend_from_slice(payload);
+    write_payload(&mut bytes);
     let tag = keyring
         .current_native_cipher()
         .encrypt_inout_detached(&Nonce::from(nonce), &aad, (&mut bytes[body_start..]).into())
@@ -273,12 +301,21 @@ struct Opened {
     key_id: String,
     issued_at: u64,
     expires_at: Option<u64>,
-    plaintext: Vec<u8>,
+    /// The decoded token, its ciphertext decrypted in place.
+    bytes: Vec<u8>,
+    /// Where the plaintext lies in `bytes`.
+    payload: Range<usize>,
+}
+
+impl Opened {
+    fn plaintext(&self) -> &[u8] {
+        &self.bytes[self.payload.clone()]
+    }
 }
 
 fn open(token: &str, keyring: &Keyring, options: &NativeOptions, now_ms: u64) -> Result<Opened> {
     check_token_length(token, options)?;
-    let bytes = b64::decode(token, "the token")?;
+    let mut bytes = b64::decode(token, "the token")?;
     let parts = wire::parse(&bytes)?;
     let cipher = keyring.native_cipher(parts.header.key_id).ok_or_else(|| {
         fail(
@@ -287,26 +324,32 @@ fn open(token: &str, keyring: &Keyring, options: &NativeOptions, now_ms: u64) ->
         )
     })?;
     let aad = associated_data(parts.header_bytes, options);
-    let mut plaintext = parts.ciphertext.to_vec();
+    let nonce = Nonce::from(*parts.nonce);
+    let tag = Tag::from(*parts.tag);
+    let key_id = parts.header.key_id.to_owned();
+    let (issued_at, expires_at) = (parts.header.issued_at, parts.header.expires_at);
+    // The ciphertext is decrypted where it lies in the decoded token: no copy, no allocation.
+    let payload = parts.header_bytes.len() + NONCE_LEN..bytes.len() - TAG_LEN;
     cipher
-        .decrypt_inout_detached(
-            &Nonce::from(*parts.nonce),
-            &aad,
-            plaintext.as_mut_slice().into(),
-            &Tag::from(*parts.tag),
-        )
+        .decrypt_inout_detached(&nonce, &aad, (&mut bytes[payload.clone()]).into(), &tag)
         .map_err(|_| {
             fail(
                 ErrorCode::BadSeal,
                 "the token failed authentication (tampered, wrong key, cookie name or context)",
             )
         })?;
-    check_times(&parts.header, options, now_ms)?;
+    let header = Header {
+        key_id: &key_id,
+        issued_at,
+        expires_at,
+    };
+    check_times(&header, options, now_ms)?;
     Ok(Opened {
-        key_id: parts.header.key_id.to_owned(),
-        issued_at: parts.header.issued_at,
-        expires_at: parts.header.expires_at,
-        plaintext,
+        key_id,
+        issued_at,
+        expires_at,
+        bytes,
+        payload,
     })
 }
 

@@ -1,0 +1,367 @@
+//! What criterion does not measure: token sizes, ratios from interleaved batch pairs,
+//! two-thread scaling and resident memory over a million seal/unseal cycles. Prints one JSON object (`make bench` stores it for
+//! `tests/bench/report.py`).
+//!
+//! - `cargo bench -p polyseal --bench load -- --bench`: the full measurement.
+//! - without `--bench` (as `cargo test --all-targets` runs it): a quick smoke pass.
+//! - `load profile OP N [A|B]`: N operations on one payload (default A) and nothing else, for
+//!   `valgrind --tool=callgrind` or `perf record`; OP is `seal` or `unseal` (native),
+//!   `floor-seal`, `floor-unseal`, `privatejar-seal` or `privatejar-unseal`.
+
+mod common;
+
+use std::hint::black_box;
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{COOKIE_NAME, Floor, NOW, TTL_MS, inputs, private_jar_seal, private_jar_unseal};
+use cookie::{CookieJar, Key};
+use polyseal::native::{self, NativeOptions};
+use polyseal::{Keyring, Value, rng};
+use serde_json::json;
+
+struct Setup {
+    keyring: Keyring,
+    options: NativeOptions,
+    values: Vec<(&'static str, Value)>,
+}
+
+fn setup() -> Setup {
+    let inputs = inputs();
+    Setup {
+        keyring: Keyring::from_password(&inputs.password).unwrap(),
+        options: NativeOptions {
+            ttl_ms: Some(TTL_MS),
+            ..NativeOptions::for_cookie(COOKIE_NAME)
+        },
+        values: inputs
+            .payloads
+            .iter()
+            .map(|(name, text)| (*name, serde_json::from_str(text).unwrap()))
+            .collect(),
+    }
+}
+
+/// One native seal followed by one unseal of the new token.
+fn native_cycle(setup: &Setup, value: &Value) {
+    let token = native::seal_at(black_box(value), &setup.keyring, &setup.options, NOW).unwrap();
+    black_box(native::unseal_at(&token, &setup.keyring, &setup.options, NOW).unwrap());
+}
+
+fn token_sizes(setup: &Setup) -> Value {
+    let mut master = [0u8; 64];
+    rng::fill(&mut master).unwrap();
+    let jar_key = Key::from(&master);
+    let floor = Floor::new(rng::array().unwrap());
+    let mut sizes = serde_json::Map::new();
+    for (name, value) in &setup.values {
+        let native = native::seal_at(value, &setup.keyring, &setup.options, NOW).unwrap();
+        let mut jar = CookieJar::new();
+        private_jar_seal(&mut jar, &jar_key, value);
+        let jar_value = jar.get(COOKIE_NAME).unwrap().value().len();
+        sizes.insert(
+            (*name).to_owned(),
+            json!({
+                "payload": serde_json::to_string(value).unwrap().len(),
+                "native": native.len(),
+                "privatejar": jar_value,
+                "floor": floor.seal(value).len(),
+            }),
+        );
+    }
+    Value::Object(sizes)
+}
+
+/// Cycles each of `threads` threads completes in `window`, all sharing `setup`.
+fn cycles_in_window<F>(threads: usize, window: Duration, work: &Arc<F>) -> u64
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    let barrier = Arc::new(Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let barrier = Arc::clone(&barrier);
+            let work = Arc::clone(work);
+            thread::spawn(move || {
+                barrier.wait();
+                let start = Instant::now();
+                let mut count = 0u64;
+                while start.elapsed() < window {
+                    for _ in 0..64 {
+                        work();
+                    }
+                    count += 64;
+                }
+                count
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).sum()
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    }
+}
+
+/// Total cycles per second with one thread and with two, in alternating rounds so drift in
+/// the machine's load hits both alike.
+fn scaling<F>(work: F, rounds: usize, window: Duration) -> Value
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    let work = Arc::new(work);
+    cycles_in_window(1, window / 4, &work);
+    let mut one = Vec::new();
+    let mut two = Vec::new();
+    for _ in 0..rounds {
+        one.push(cycles_in_window(1, window, &work) as f64 / window.as_secs_f64());
+        two.push(cycles_in_window(2, window, &work) as f64 / window.as_secs_f64());
+    }
+    let ratios: Vec<f64> = one.iter().zip(&two).map(|(a, b)| b / a).collect();
+    let one_median = median(&mut one.clone());
+    let two_median = median(&mut two.clone());
+    json!({
+        "rounds": rounds,
+        "window_s": window.as_secs_f64(),
+        "one_thread_ops_per_s": one,
+        "two_threads_ops_per_s": two,
+        "one_thread_median": one_median,
+        "two_threads_median": two_median,
+        "ratio": two_median / one_median,
+        "ratio_per_round": ratios,
+    })
+}
+
+/// Resident set size in KiB, from the kernel's own accounting.
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Nanoseconds per call of `op` over `n` calls.
+fn batch_ns(op: &mut dyn FnMut(), n: u64) -> f64 {
+    let start = Instant::now();
+    for _ in 0..n {
+        op();
+    }
+    start.elapsed().as_nanos() as f64 / n as f64
+}
+
+/// Calls of `op` that take about `target`.
+fn calibrate(op: &mut dyn FnMut(), target: Duration) -> u64 {
+    let mut n = 1;
+    loop {
+        let ns = batch_ns(op, n) * n as f64;
+        if ns >= target.as_nanos() as f64 / 4.0 {
+            return ((n as f64 * target.as_nanos() as f64 / ns).ceil() as u64).max(1);
+        }
+        n *= 2;
+    }
+}
+
+fn quartiles(values: &mut [f64]) -> [f64; 3] {
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+    [at(0.25), at(0.5), at(0.75)]
+}
+
+/// Time of `ours` ÷ time of `theirs`, from `rounds` pairs of back-to-back batches (order
+/// alternating): a slow spell on a shared machine hits both halves of a pair alike, so the
+/// ratio holds up where separate medians taken minutes apart do not.
+fn paired(
+    ours: &mut dyn FnMut(),
+    theirs: &mut dyn FnMut(),
+    rounds: usize,
+    batch: Duration,
+) -> Value {
+    let (n_ours, n_theirs) = (calibrate(ours, batch), calibrate(theirs, batch));
+    let mut ratios = Vec::with_capacity(rounds);
+    let mut ours_ns = Vec::with_capacity(rounds);
+    let mut theirs_ns = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let (a, b) = if round % 2 == 0 {
+            let a = batch_ns(ours, n_ours);
+            (a, batch_ns(theirs, n_theirs))
+        } else {
+            let b = batch_ns(theirs, n_theirs);
+            (batch_ns(ours, n_ours), b)
+        };
+        ratios.push(a / b);
+        ours_ns.push(a);
+        theirs_ns.push(b);
+    }
+    let [p25, median, p75] = quartiles(&mut ratios);
+    json!({
+        "rounds": rounds,
+        "ratio_median": median,
+        "ratio_p25": p25,
+        "ratio_p75": p75,
+        "ours_median_ns": quartiles(&mut ours_ns)[1],
+        "theirs_median_ns": quartiles(&mut theirs_ns)[1],
+    })
+}
+
+/// polyseal native against the PrivateJar and the floor, seal and unseal, payloads A and B.
+fn paired_ratios(setup: &Setup, rounds: usize, batch: Duration) -> Value {
+    let mut master = [0u8; 64];
+    rng::fill(&mut master).unwrap();
+    let jar_key = Key::from(&master);
+    let floor = Floor::new(rng::array().unwrap());
+    let (keyring, options) = (&setup.keyring, &setup.options);
+    let mut out = serde_json::Map::new();
+    for (name, value) in &setup.values {
+        let token = native::seal_at(value, keyring, options, NOW).unwrap();
+        let floor_token = floor.seal(value);
+        let mut jar = CookieJar::new();
+        private_jar_seal(&mut jar, &jar_key, value);
+        let mut seal_jar = CookieJar::new();
+        let mut native_seal = || {
+            black_box(native::seal_at(black_box(value), keyring, options, NOW).unwrap());
+        };
+        let mut native_unseal = || {
+            black_box(native::unseal_at(black_box(&token), keyring, options, NOW).unwrap());
+        };
+        let rows = json!({
+            "seal_vs_privatejar": paired(&mut native_seal, &mut || {
+                private_jar_seal(&mut seal_jar, &jar_key, black_box(value))
+            }, rounds, batch),
+            "unseal_vs_privatejar": paired(&mut native_unseal, &mut || {
+                black_box(private_jar_unseal(black_box(&jar), &jar_key));
+            }, rounds, batch),
+            "seal_vs_floor": paired(&mut native_seal, &mut || {
+                black_box(floor.seal(black_box(value)));
+            }, rounds, batch),
+            "unseal_vs_floor": paired(&mut native_unseal, &mut || {
+                black_box(floor.unseal(black_box(&floor_token)));
+            }, rounds, batch),
+        });
+        out.insert((*name).to_owned(), rows);
+    }
+    Value::Object(out)
+}
+
+fn memory(setup: &Setup, cycles: u64, every: u64) -> Value {
+    let value = &setup.values[0].1;
+    let mut samples = vec![json!({"cycles": 0, "rss_kib": rss_kib()})];
+    let start = Instant::now();
+    for done in 1..=cycles {
+        native_cycle(setup, value);
+        if done % every == 0 {
+            samples.push(json!({"cycles": done, "rss_kib": rss_kib()}));
+        }
+    }
+    json!({
+        "payload": "A",
+        "cycles": cycles,
+        "seconds": start.elapsed().as_secs_f64(),
+        "samples": samples,
+    })
+}
+
+fn profile(setup: Arc<Setup>, what: &str, count: u64, payload: &str) {
+    let value = setup
+        .values
+        .iter()
+        .find(|(name, _)| *name == payload)
+        .unwrap_or_else(|| panic!("payload A or B, not {payload:?}"))
+        .1
+        .clone();
+    let token = native::seal_at(&value, &setup.keyring, &setup.options, NOW).unwrap();
+    let floor = Floor::new(rng::array().unwrap());
+    let floor_token = floor.seal(&value);
+    let mut master = [0u8; 64];
+    rng::fill(&mut master).unwrap();
+    let jar_key = Key::from(&master);
+    let mut jar = CookieJar::new();
+    private_jar_seal(&mut jar, &jar_key, &value);
+    let options = &setup.options;
+    let mut seal_jar = CookieJar::new();
+    let mut one: Box<dyn FnMut()> = match what {
+        "seal" => Box::new(|| {
+            black_box(native::seal_at(black_box(&value), &setup.keyring, options, NOW).unwrap());
+        }),
+        "unseal" => Box::new(|| {
+            black_box(native::unseal_at(black_box(&token), &setup.keyring, options, NOW).unwrap());
+        }),
+        "floor-seal" => Box::new(|| {
+            black_box(floor.seal(black_box(&value)));
+        }),
+        "floor-unseal" => Box::new(|| {
+            black_box(floor.unseal(black_box(&floor_token)));
+        }),
+        "privatejar-seal" => Box::new(|| {
+            private_jar_seal(&mut seal_jar, &jar_key, black_box(&value));
+        }),
+        "privatejar-unseal" => Box::new(|| {
+            black_box(private_jar_unseal(black_box(&jar), &jar_key));
+        }),
+        other => panic!("unknown profile operation {other:?}"),
+    };
+    for _ in 0..count {
+        one();
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let setup = Arc::new(setup());
+    if args.first().map(String::as_str) == Some("profile") {
+        let what = args.get(1).map_or("seal", String::as_str);
+        let count = args.get(2).map_or(100_000, |n| n.parse().expect("a count"));
+        let payload = args.get(3).map_or("A", String::as_str);
+        profile(setup, what, count, payload);
+        return;
+    }
+    let full = args.iter().any(|a| a == "--bench");
+    let (rounds, window, cycles, every) = if full {
+        (5, Duration::from_millis(1000), 1_000_000, 100_000)
+    } else {
+        (1, Duration::from_millis(20), 2_000, 1_000)
+    };
+    let (pair_rounds, pair_batch) = if full {
+        (300, Duration::from_millis(2))
+    } else {
+        (3, Duration::from_micros(200))
+    };
+
+    let sizes = token_sizes(&setup);
+    let native_setup = Arc::clone(&setup);
+    let native_value = setup.values[0].1.clone();
+    let native_scaling = scaling(
+        move || native_cycle(&native_setup, &native_value),
+        rounds,
+        window,
+    );
+    let floor = Floor::new(rng::array().unwrap());
+    let floor_value = setup.values[0].1.clone();
+    let floor_scaling = scaling(
+        move || {
+            let token = floor.seal(black_box(&floor_value));
+            black_box(floor.unseal(&token));
+        },
+        rounds,
+        window,
+    );
+    let paired = paired_ratios(&setup, pair_rounds, pair_batch);
+    let memory = memory(&setup, cycles, every);
+    let report = json!({
+        "full": full,
+        "token_sizes": sizes,
+        "paired": paired,
+        "scaling": {
+            "work": "native v1 seal + unseal, payload A, one shared keyring",
+            "native": native_scaling,
+            "floor": floor_scaling,
+        },
+        "memory": memory,
+    });
+    println!("{report}");
+}
