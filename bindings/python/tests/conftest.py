@@ -20,12 +20,14 @@ RAW_KEY = bytes(range(32))
 VECTOR_DIR = REPO_ROOT / "tests" / "vectors"
 SEAL_OPS = frozenset({"seal", "unseal"})
 COOKIE_OPS = frozenset({"set-cookie", "delete-cookie", "parse", "chunk", "reassemble", "budget"})
+# A case with `steps` instead of an `op` is a session flow (sessions.json).
+FLOW_OPS = frozenset({"flow"})
 
 
 def vector_ops(path: Path) -> AbstractSet[str]:
-    """The ops a vector file's cases use."""
+    """The ops a vector file's cases use (``"flow"`` for a session flow)."""
     document = json.loads(path.read_text(encoding="utf-8"))
-    return frozenset(case["op"] for case in document["tests"])
+    return frozenset(case["op"] if "op" in case else "flow" for case in document["tests"])
 
 
 def vector_files(ops: AbstractSet[str]) -> List[Path]:
