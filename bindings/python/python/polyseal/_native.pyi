@@ -242,7 +242,11 @@ class SessionManager:
         skew: Duration | None = None,
     ) -> SessionManager: ...
     def load(
-        self, cookie_header: str | None, *, session_header: str | None = None, now: Instant | None = None
+        self,
+        cookie_header: str | None,
+        *,
+        session_header: str | None = None,
+        now: Instant | None = None,
     ) -> Session: ...
     def update(
         self, session: Session, patch: dict[str, Any], *, now: Instant | None = None
