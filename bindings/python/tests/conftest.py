@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import AbstractSet, List
+from typing import AbstractSet, Dict, List
 
 import pytest
 
@@ -22,6 +22,16 @@ SEAL_OPS = frozenset({"seal", "unseal"})
 COOKIE_OPS = frozenset({"set-cookie", "delete-cookie", "parse", "chunk", "reassemble", "budget"})
 # A case with `steps` instead of an `op` is a session flow (sessions.json).
 FLOW_OPS = frozenset({"flow"})
+
+
+# Checks passed against each real peer server (test_peer_sessions.py), for the summary.
+PEER_CHECKS: Dict[str, int] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if PEER_CHECKS:
+        counts = ", ".join(f"{server}: {count}" for server, count in PEER_CHECKS.items())
+        terminalreporter.write_line(f"real-peer session checks passed per server: {counts}")
 
 
 def vector_ops(path: Path) -> AbstractSet[str]:
