@@ -58,7 +58,7 @@ check: ## Formatting, clippy -D warnings and generated-file drift
 
 .PHONY: bench
 bench: ## Benchmarks (writes docs/BENCHMARKS.md)
-	$(CARGO) bench -p polyseal --bench seal
+	$(MAKE) -C tests/bench bench
 
 .PHONY: vectors
 vectors: ## Regenerate tests/vectors/*.json from core

@@ -39,7 +39,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Arg<'py> {
 /// SameSite=Lax`); pass `None`/`False` to leave an attribute out.
 #[pyclass(frozen, module = "polyseal", name = "CookieOptions")]
 pub(crate) struct CookieOptions {
-    inner: core::CookieOptions,
+    pub(crate) inner: core::CookieOptions,
 }
 
 /// The keyword names, in the order of the constructor's signature.
@@ -496,7 +496,7 @@ pub(crate) fn imf_fixdate(when: &Bound<'_, PyAny>) -> PyResult<String> {
     core::imf_fixdate(time::instant_ms(when, "when")?).into_py_result(py)
 }
 
-fn flag(value: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
+pub(crate) fn flag(value: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
     match value.cast::<PyBool>() {
         Ok(flag) => Ok(flag.is_true()),
         Err(_) => Err(fail(
@@ -507,7 +507,7 @@ fn flag(value: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
     }
 }
 
-fn cookie_style(style: &Bound<'_, PyAny>) -> PyResult<CookieStyle> {
+pub(crate) fn cookie_style(style: &Bound<'_, PyAny>) -> PyResult<CookieStyle> {
     CookieStyle::from_name(&text_argument(style, "style")?).into_py_result(style.py())
 }
 
@@ -518,7 +518,7 @@ fn style_arg(style: Arg<'_>) -> PyResult<CookieStyle> {
     }
 }
 
-fn chunk_scheme(scheme: &Bound<'_, PyAny>) -> PyResult<ChunkScheme> {
+pub(crate) fn chunk_scheme(scheme: &Bound<'_, PyAny>) -> PyResult<ChunkScheme> {
     ChunkScheme::from_name(&text_argument(scheme, "scheme")?).into_py_result(scheme.py())
 }
 

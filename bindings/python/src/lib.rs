@@ -9,6 +9,7 @@ mod cookie;
 mod errors;
 mod keyring;
 mod sealer;
+mod session;
 mod time;
 
 use polyseal::cookie::{
@@ -56,6 +57,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(cookie::reassemble, module)?)?;
     module.add_function(wrap_pyfunction!(cookie::cookie_header_budget, module)?)?;
     module.add_function(wrap_pyfunction!(cookie::imf_fixdate, module)?)?;
+    module.add_class::<session::SessionManager>()?;
+    module.add_class::<session::Session>()?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import AbstractSet, List
+from typing import AbstractSet, Dict, List
 
 import pytest
 
@@ -20,12 +20,24 @@ RAW_KEY = bytes(range(32))
 VECTOR_DIR = REPO_ROOT / "tests" / "vectors"
 SEAL_OPS = frozenset({"seal", "unseal"})
 COOKIE_OPS = frozenset({"set-cookie", "delete-cookie", "parse", "chunk", "reassemble", "budget"})
+# A case with `steps` instead of an `op` is a session flow (sessions.json).
+FLOW_OPS = frozenset({"flow"})
+
+
+# Checks passed against each real peer server (test_peer_sessions.py), for the summary.
+PEER_CHECKS: Dict[str, int] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if PEER_CHECKS:
+        counts = ", ".join(f"{server}: {count}" for server, count in PEER_CHECKS.items())
+        terminalreporter.write_line(f"real-peer session checks passed per server: {counts}")
 
 
 def vector_ops(path: Path) -> AbstractSet[str]:
-    """The ops a vector file's cases use."""
+    """The ops a vector file's cases use (``"flow"`` for a session flow)."""
     document = json.loads(path.read_text(encoding="utf-8"))
-    return frozenset(case["op"] for case in document["tests"])
+    return frozenset(case["op"] if "op" in case else "flow" for case in document["tests"])
 
 
 def vector_files(ops: AbstractSet[str]) -> List[Path]:

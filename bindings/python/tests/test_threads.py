@@ -1,4 +1,5 @@
-"""One keyring shared by many threads, and the GIL released while the crypto runs."""
+"""One keyring, sealer or session manager shared by many threads, and the GIL released while
+the crypto runs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, List, Tuple
+
+import pytest
 
 import polyseal
 
@@ -79,3 +82,96 @@ def test_the_gil_is_released_while_sealing_and_unsealing() -> None:
         stop = True
         sys.setswitchinterval(previous)
         spinner.join()
+
+
+def cookie_of(lines: List[str]) -> str:
+    return "; ".join(line.split(";", 1)[0] for line in lines)
+
+
+def test_eight_threads_share_one_session_manager() -> None:
+    managers = [
+        polyseal.SessionManager(polyseal.Keyring({"k2": PASSWORD_B, "k1": PASSWORD_A})),
+        polyseal.SessionManager(PASSWORD_A, format="h3-v2", max_age=3600),
+    ]
+
+    def work(thread: int) -> List[Tuple[str, Any]]:
+        seen: List[Tuple[str, Any]] = []
+        for manager in managers:
+            for round_ in range(ROUNDS // 8):
+                session = manager.load(None, now=NOW)
+                session.data["thread"] = thread
+                header = cookie_of(manager.update(session, {"round": round_}, now=NOW))
+                loaded = manager.load(header, now=NOW + 1)
+                assert loaded.id == session.id and not loaded.is_new
+                loaded.data["seen"] = True
+                again = manager.load(cookie_of(manager.save(loaded, now=NOW + 2)), now=NOW + 3)
+                seen.append((again.id, again.data))
+        return seen
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        results = list(pool.map(work, range(THREADS)))
+    ids = [session_id for seen in results for session_id, _ in seen]
+    assert len(ids) == len(set(ids)) == THREADS * len(managers) * (ROUNDS // 8)
+    for thread, seen in enumerate(results):
+        rounds = [data for _, data in seen]
+        expected = [{"thread": thread, "round": r, "seen": True} for r in range(ROUNDS // 8)]
+        assert rounds == expected * len(managers)
+
+
+def test_the_gil_is_released_while_sessions_load_and_save() -> None:
+    """As above, with many PBKDF2 iterations standing in for a slow request."""
+    manager = polyseal.SessionManager(PASSWORD_A, format="h3-v2", iterations=100_000)
+    session = manager.load(None, now=NOW)
+    header = cookie_of(manager.update(session, {"a": 1}, now=NOW))
+    ticks = 0
+    stop = False
+    started = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        started.set()
+        while not stop:
+            ticks += 1
+            time.sleep(0.0002)
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
+    spinner = threading.Thread(target=spin)
+    try:
+        spinner.start()
+        started.wait()
+        for call in (
+            lambda: manager.load(header, now=NOW),
+            lambda: manager.update(session, {"b": 2}, now=NOW),
+            lambda: manager.token(session, now=NOW),
+        ):
+            before = ticks
+            call()
+            assert ticks > before
+    finally:
+        stop = True
+        sys.setswitchinterval(previous)
+        spinner.join()
+
+
+def test_a_session_in_use_by_another_thread_is_refused() -> None:
+    manager = polyseal.SessionManager(PASSWORD_A, format="h3-v2", iterations=1_000_000)
+    session = manager.load(None, now=NOW)
+    entered = threading.Event()
+    results: List[Any] = []
+
+    def slow_save() -> None:
+        entered.set()
+        results.append(manager.update(session, {"a": 1}, now=NOW))
+
+    worker = threading.Thread(target=slow_save)
+    worker.start()
+    entered.wait()
+    time.sleep(0.2)  # the worker is deriving keys, detached, holding the session
+    try:
+        with pytest.raises(polyseal.InvalidArgumentError) as raised:
+            manager.save(session, now=NOW)
+        assert "another thread" in raised.value.message
+    finally:
+        worker.join()
+    assert len(results) == 1 and session.data == {"a": 1}

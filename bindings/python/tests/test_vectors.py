@@ -17,7 +17,7 @@ import pytest
 import polyseal
 from polyseal._errors import ERROR_CLASSES
 
-from conftest import COOKIE_OPS, SEAL_OPS, VECTOR_DIR, vector_files, vector_ops
+from conftest import COOKIE_OPS, FLOW_OPS, SEAL_OPS, VECTOR_DIR, vector_files, vector_ops
 
 SEAL_FILES = vector_files(SEAL_OPS)
 
@@ -134,10 +134,12 @@ def run_file(path: Path) -> int:
 
 def test_every_vector_file_has_a_runner() -> None:
     files = sorted(VECTOR_DIR.glob("*.json"))
-    assert {path.name for path in files} >= {"native-v1.json", "fe26.json", "cookies.json"}
+    expected = {"native-v1.json", "fe26.json", "cookies.json", "sessions.json"}
+    assert {path.name for path in files} >= expected
     for path in files:
         ops = vector_ops(path)
-        assert ops and (ops <= SEAL_OPS or ops <= COOKIE_OPS), f"{path.name}: ops {sorted(ops)}"
+        runnable = ops <= SEAL_OPS or ops <= COOKIE_OPS or ops <= FLOW_OPS
+        assert ops and runnable, f"{path.name}: ops {sorted(ops)}"
 
 
 @pytest.mark.parametrize("path", SEAL_FILES, ids=[path.stem for path in SEAL_FILES])

@@ -81,6 +81,26 @@ def main() -> List[str]:
     styles: tuple[str, ...] = polyseal.COOKIE_STYLES + polyseal.CHUNK_SCHEMES
     assert value == token and size > 0 and gone and cleared and date and styles
 
+    manager = polyseal.SessionManager(
+        keyring, format="h3-v2", name="app", max_age=timedelta(days=1), idle_timeout=None,
+        cookie=polyseal.CookieOptions.for_style("h3-v2"), session_header="x-h3-session",
+        cookie_header_limit=None, skew=60,
+    )
+    session = manager.load(f"other=1; app={token}", session_header=None, now=now)
+    assert_type(session, polyseal.Session)
+    assert_type(session.data, dict[str, Any])
+    assert_type(session.created_at, float)
+    assert_type(session.last_seen_at, Optional[float])
+    assert_type(session.rejection, Optional[polyseal.PolysealError])
+    reason: Optional[str] = session.rejection.code if session.rejection else None
+    session.data["visits"] = session.data.get("visits", 0) + 1
+    set_cookies = manager.update(session, {"user": user_id}, now=now)
+    assert_type(set_cookies, List[str])
+    header_token: str = manager.token(session)
+    assert not manager.save(session) and manager.clear(session) and header_token
+    assert session.is_cleared and not session.needs_reseal and reason == "MALFORMED"
+    assert manager.max_age == 86400 and manager.cookie_header_limit is None
+
     formats: tuple[str, ...] = polyseal.FORMATS
     codes: dict[str, int] = polyseal.ERROR_CODES
     version: str = polyseal.__version__

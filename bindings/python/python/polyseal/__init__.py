@@ -21,6 +21,11 @@ read headers with the attributes of a :class:`CookieOptions`; :func:`chunk_set_c
 :func:`chunk_deletion_cookies`, :func:`chunk_state` and :func:`reassemble` spread a large value
 over several cookies as h3 or iron-session do. Response cookies always come as a list of
 separate ``Set-Cookie`` values, never joined.
+
+Sessions: a :class:`SessionManager` (configured once, shared by every request) loads a
+:class:`Session` from a request's ``Cookie`` header (never failing: a refused cookie starts a
+new session and ``rejection`` says why), and ``update``/``save``/``clear`` return the
+``Set-Cookie`` values to send. Session lifetimes are whole seconds.
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ from ._native import (
     CookieOptions,
     Keyring,
     Sealer,
+    Session,
+    SessionManager,
     Unsealed,
     __version__,
     chunk_deletion_cookies,
@@ -97,7 +104,9 @@ __all__ = [
     "PriorityName",
     "SameSiteName",
     "Sealer",
+    "Session",
     "SessionClearedError",
+    "SessionManager",
     "TooLargeError",
     "UnknownKeyError",
     "Unsealed",

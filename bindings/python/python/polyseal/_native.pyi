@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Literal, Union, final
 
+from ._errors import PolysealError
 from ._types import (
     ChunkSchemeName,
     CookiePairs,
@@ -27,6 +28,8 @@ __all__ = [
     "Keyring",
     "MAX_SET_COOKIE_BYTES",
     "Sealer",
+    "Session",
+    "SessionManager",
     "Unsealed",
     "__version__",
     "chunk_deletion_cookies",
@@ -215,3 +218,86 @@ def chunk_deletion_cookies(
 def reassemble(cookies: CookiePairs, name: str, *, scheme: ChunkSchemeName) -> str | None: ...
 def cookie_header_budget(cookies: CookiePairs, limit: int = 8190) -> int: ...
 def imf_fixdate(when: Instant) -> str: ...
+
+@final
+class SessionManager:
+    """Loads, saves and clears sessions for one configuration; share one across threads."""
+
+    def __new__(
+        cls,
+        keyring: Union[Keyring, Secret, Mapping[str, Union[Secret, Mapping[str, Secret]]]],
+        *,
+        format: FormatName = "native",
+        name: str | None = None,
+        max_age: int | timedelta | None = ...,
+        idle_timeout: int | timedelta | None = None,
+        cookie: CookieOptions | None = None,
+        style: CookieStyleName | None = None,
+        chunking: ChunkSchemeName | None = None,
+        split: bool | None = None,
+        session_header: str | None = None,
+        save_new_sessions: bool | None = None,
+        cookie_header_limit: int | None = ...,
+        iterations: int | None = None,
+        skew: Duration | None = None,
+    ) -> SessionManager: ...
+    def load(
+        self,
+        cookie_header: str | None,
+        *,
+        session_header: str | None = None,
+        now: Instant | None = None,
+    ) -> Session: ...
+    def update(
+        self, session: Session, patch: dict[str, Any], *, now: Instant | None = None
+    ) -> list[str]: ...
+    def save(self, session: Session, *, now: Instant | None = None) -> list[str]: ...
+    def clear(self, session: Session, *, now: Instant | None = None) -> list[str]: ...
+    def token(self, session: Session, *, now: Instant | None = None) -> str: ...
+    @property
+    def format(self) -> FormatName: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def max_age(self) -> int | None: ...
+    @property
+    def idle_timeout(self) -> int | None: ...
+    @property
+    def cookie(self) -> CookieOptions: ...
+    @property
+    def style(self) -> CookieStyleName: ...
+    @property
+    def chunking(self) -> ChunkSchemeName: ...
+    @property
+    def split(self) -> bool: ...
+    @property
+    def session_header(self) -> str | None: ...
+    @property
+    def save_new_sessions(self) -> bool: ...
+    @property
+    def cookie_header_limit(self) -> int | None: ...
+    @property
+    def keyring(self) -> Keyring: ...
+
+@final
+class Session:
+    """One request's session; ``data`` is a dict to read and change."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def created_at(self) -> float: ...
+    @property
+    def last_seen_at(self) -> float | None: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @data.setter
+    def data(self, data: dict[str, Any]) -> None: ...
+    @property
+    def is_new(self) -> bool: ...
+    @property
+    def rejection(self) -> PolysealError | None: ...
+    @property
+    def needs_reseal(self) -> bool: ...
+    @property
+    def is_cleared(self) -> bool: ...
