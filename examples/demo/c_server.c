@@ -295,7 +295,7 @@ static void respond_error(int fd, int status, const char *reason, const char *me
 /* ---- the session routes ----------------------------------------------------------------- */
 
 /* {"id":…,"isNew":…,"data":…,"rejection":…} for the session, as the other servers answer. */
-static void describe(text *out, const polyseal_session *session) {
+static void describe(text *out, const polyseal_session *session, bool is_new) {
     const char *id = "", *data = "{}";
     size_t id_len = 0, data_len = 2;
     int32_t reason = POLYSEAL_STATUS_OK;
@@ -304,7 +304,7 @@ static void describe(text *out, const polyseal_session *session) {
     polyseal_session_rejection(session, &reason, NULL, 0);
     text_puts(out, "{\"id\":");
     text_json_string(out, id, id_len);
-    text_puts(out, polyseal_session_is_new(session) ? ",\"isNew\":true,\"data\":" : ",\"isNew\":false,\"data\":");
+    text_puts(out, is_new ? ",\"isNew\":true,\"data\":" : ",\"isNew\":false,\"data\":");
     text_append(out, data, data_len);
     text_puts(out, ",\"rejection\":");
     if (reason == POLYSEAL_STATUS_OK) {
@@ -330,9 +330,10 @@ static void handle(int fd, const polyseal_session_manager *sessions, const reque
         respond_error(fd, 500, "Internal Server Error", "no session");
         return;
     }
+    bool is_new = polyseal_session_is_new(session); /* what the request brought */
 
     if (get && strcmp(req->path, "/me") == 0) {
-        describe(&body, session);
+        describe(&body, session, is_new);
     } else if (post && strcmp(req->path, "/login") == 0) {
         if (!body_field(req->body, req->body_len, "user", value)) {
             respond_error(fd, 400, "Bad Request", "\"user\" must be a short name");
@@ -346,7 +347,7 @@ static void handle(int fd, const polyseal_session_manager *sessions, const reque
             respond_error(fd, 500, "Internal Server Error", "the session was not saved");
             goto done;
         }
-        describe(&body, session);
+        describe(&body, session, is_new);
     } else if (post && strcmp(req->path, "/prefs") == 0) {
         const char *data = "{}";
         size_t data_len = 2;
@@ -367,7 +368,7 @@ static void handle(int fd, const polyseal_session_manager *sessions, const reque
             respond_error(fd, 500, "Internal Server Error", "the session was not saved");
             goto done;
         }
-        describe(&body, session);
+        describe(&body, session, is_new);
     } else if (post && strcmp(req->path, "/logout") == 0) {
         if (failed("clear", polyseal_session_manager_clear_at(sessions, session, now, &cookies))) {
             respond_error(fd, 500, "Internal Server Error", "the session was not cleared");

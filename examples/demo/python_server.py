@@ -47,22 +47,23 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_route(self, method: str) -> None:
         session = sessions.load(self.headers.get("Cookie"))  # never fails
+        is_new = session.is_new  # what the request brought, reported after any save
         lines: list[str] = []
         try:
             route = (method, self.path)
             if route == ("GET", "/me"):
-                body: dict[str, Any] = describe(session)
+                body: dict[str, Any] = describe(session, is_new)
             elif route == ("POST", "/login"):
                 user = field(self.read_json(), "user")
                 lines = sessions.update(session, {"user": user, "roles": ["member"]})
-                body = describe(session)
+                body = describe(session, is_new)
             elif route == ("POST", "/prefs"):
                 theme = field(self.read_json(), "theme")
                 if "user" not in session.data:
                     raise BadRequest(401, "not signed in")
                 session.data["theme"] = theme  # a plain dict: the save below picks it up
                 lines = sessions.save(session)
-                body = describe(session)
+                body = describe(session, is_new)
             elif route == ("POST", "/logout"):
                 lines = sessions.clear(session)
                 body = {"cleared": True}
@@ -103,9 +104,9 @@ def field(body: Any, key: str) -> str:
     return value
 
 
-def describe(session: polyseal.Session) -> dict[str, Any]:
+def describe(session: polyseal.Session, is_new: bool) -> dict[str, Any]:
     rejection = session.rejection.code if session.rejection is not None else None
-    return {"id": session.id, "isNew": session.is_new, "data": session.data, "rejection": rejection}
+    return {"id": session.id, "isNew": is_new, "data": session.data, "rejection": rejection}
 
 
 def main() -> None:

@@ -303,6 +303,8 @@ def main() -> int:
         Demo(servers, (lambda who: args.only) if args.only else (lambda who: who)).run()
     except CheckFailed as error:
         failure = str(error)
+    except OSError as error:  # a server that went away, a refused connection, a timeout
+        failure = f"request failed: {error}"
     except KeyboardInterrupt:
         failure = "interrupted"
     finally:
