@@ -103,7 +103,7 @@ export class Jar {
   }
 
   apply(lines) {
-    for (const line of lines) {
+    for (const line of lines ?? []) {
       const { name, value, attributes } = splitLine(line)
       const deletes = attributes.split(';').some((a) => a.trim().toLowerCase() === 'max-age=0')
       const found = this.cookies.findIndex(([cookie]) => cookie === name)
@@ -115,6 +115,18 @@ export class Jar {
         this.cookies.push([name, value])
       }
     }
+    return this
+  }
+
+  /** The cookie names, in the order they were first set. */
+  names() {
+    return this.cookies.map(([name]) => name)
+  }
+
+  copy() {
+    const jar = new Jar()
+    jar.cookies = this.cookies.map(([name, value]) => [name, value])
+    return jar
   }
 
   header(omit = []) {
