@@ -188,6 +188,18 @@ typedef struct polyseal_options polyseal_options;
 typedef struct polyseal_sealer polyseal_sealer;
 
 /**
+ * The configuration of a session manager: the format, the cookie's name and attributes, the
+ * session lifetimes, chunking, the session header and the sealer options. Created by
+ * `polyseal_session_config_new` with the format's defaults, changed with the
+ * `polyseal_session_config_set_*` setters, and read (copied) by
+ * `polyseal_session_manager_new`, so one configuration can build many managers and be freed
+ * right after.
+ *
+ * Mutable: one thread at a time. Free it with `polyseal_session_config_free`.
+ */
+typedef struct polyseal_session_config polyseal_session_config;
+
+/**
  * What an authentic token held: the payload as JSON text, the key id, the times, and whether to
  * seal it again. Created by `polyseal_sealer_unseal` and `polyseal_sealer_unseal_at`; read with
  * the `polyseal_unsealed_*` getters; free it with `polyseal_unsealed_free`.
@@ -1285,6 +1297,206 @@ bool polyseal_unsealed_needs_reseal(const struct polyseal_unsealed *unsealed);
  * afterwards; pointers lent out by its getters become invalid.
  */
 void polyseal_unsealed_free(const struct polyseal_unsealed *unsealed);
+
+/**
+ * Creates the default session configuration of a format and stores it in `*config_out`.
+ *
+ * `format` (`format_len` bytes, no NUL needed) is `"native"`, `"h3-v1"`, `"h3-v2"`,
+ * `"iron-session"` or `"iron"`. The defaults reproduce each format's peer (docs/SESSIONS.md):
+ *
+ * - `native` and `iron`: cookie `session` with `Path=/; HttpOnly; Secure; SameSite=Lax`,
+ *   style `polyseal`, no chunks, a max age of 14 days, no cookie for an untouched new session,
+ *   a `Cookie` header budget of `POLYSEAL_COOKIE_HEADER_LIMIT` bytes.
+ * - `h3-v1`: cookie `h3` with `Path=/; HttpOnly; Secure`, style `h3-v1`, no chunks, no max
+ *   age, a cookie for every new session, no budget.
+ * - `h3-v2`: as `h3-v1` with `SameSite=Lax`, style `h3-v2`, chunk scheme `h3` with split on.
+ * - `iron-session`: cookie `iron-session` with the attributes of `native`, style and chunk
+ *   scheme `iron-session` with split off, a max age (its ttl) of 14 days, no cookie for an
+ *   untouched new session, no budget.
+ *
+ * No format has an idle timeout or reads a session header by default.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for an unknown format and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text.
+ *
+ * # Safety
+ * `format` must be NULL or readable for `format_len` bytes; `config_out` must be NULL or
+ * writable.
+ */
+polyseal_status polyseal_session_config_new(const char *format,
+                                            size_t format_len,
+                                            struct polyseal_session_config **config_out);
+
+/**
+ * Sets the session cookie's name (`name_len` bytes of UTF-8, no NUL needed). For the `native`
+ * format the name is also bound into every token, so a token moved to another cookie fails.
+ * `polyseal_session_manager_new` checks it (`POLYSEAL_STATUS_INVALID_COOKIE` for a name that is
+ * not an RFC 6265 token or breaks a `__Host-`/`__Secure-` prefix rule).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text.
+ *
+ * # Safety
+ * `config` must be NULL or a live configuration used by no other thread during the call;
+ * `name` must be NULL or readable for `name_len` bytes.
+ */
+polyseal_status polyseal_session_config_set_cookie_name(struct polyseal_session_config *config,
+                                                        const char *name,
+                                                        size_t name_len);
+
+/**
+ * Sets the absolute lifetime of a session, in seconds from its creation; 0 turns it off. For
+ * `iron-session` this is its `ttl`. `polyseal_session_manager_new` refuses more than 400 days
+ * (34560000 s) with `POLYSEAL_STATUS_INVALID_OPTION`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `config` is NULL.
+ *
+ * # Safety
+ * `config` must be NULL or a live configuration used by no other thread during the call.
+ */
+polyseal_status polyseal_session_config_set_max_age_s(struct polyseal_session_config *config,
+                                                      uint64_t max_age_s);
+
+/**
+ * Sets the sliding idle timeout, in seconds; 0 (the default) turns it off. Each save moves the
+ * session's `lastSeenAt` to now; a session unused for longer ends, and one loaded more than
+ * half the window after its `lastSeenAt` reports `polyseal_session_needs_reseal`.
+ * `polyseal_session_manager_new` refuses more than 400 days, and any idle timeout for
+ * `iron-session` (it keeps no `lastSeenAt`), with `POLYSEAL_STATUS_INVALID_OPTION`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `config` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_max_age_s`.
+ */
+polyseal_status polyseal_session_config_set_idle_timeout_s(struct polyseal_session_config *config,
+                                                           uint64_t idle_timeout_s);
+
+/**
+ * Replaces the session cookie's attributes with a copy of `options` (`Domain`, `Path`,
+ * `Secure`, `HttpOnly`, `SameSite`, `Partitioned`, `Priority`); `options` may be freed right
+ * after. `Expires` and `Max-Age` are computed by every save from the session's lifetime, as the
+ * style writes them, and override those of `options`. `polyseal_session_manager_new` checks the
+ * attributes with the cookie name (`POLYSEAL_STATUS_INVALID_COOKIE`).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+ *
+ * # Safety
+ * `config` as for `polyseal_session_config_set_max_age_s`; `options` must be NULL or live
+ * options not being changed by another thread.
+ */
+polyseal_status polyseal_session_config_set_cookie_options(struct polyseal_session_config *config,
+                                                           const struct polyseal_cookie_options *options);
+
+/**
+ * Sets how `Set-Cookie` lines are written, by name (`name_len` bytes): `"polyseal"`,
+ * `"h3-v1"`, `"h3-v2"` or `"iron-session"` (see `polyseal_set_cookie`).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for another name and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text; on failure the
+ * configuration is unchanged.
+ *
+ * # Safety
+ * `config` as for `polyseal_session_config_set_max_age_s`; `name` must be NULL or readable for
+ * `name_len` bytes.
+ */
+polyseal_status polyseal_session_config_set_style(struct polyseal_session_config *config,
+                                                  const char *name,
+                                                  size_t name_len);
+
+/**
+ * Sets the chunk scheme used to read, write and delete the session cookie, by name
+ * (`name_len` bytes): `"none"`, `"h3"` or `"iron-session"` (see `polyseal_chunk_set_cookies`).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for another name and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text; on failure the
+ * configuration is unchanged.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_style`.
+ */
+polyseal_status polyseal_session_config_set_chunking(struct polyseal_session_config *config,
+                                                     const char *name,
+                                                     size_t name_len);
+
+/**
+ * Sets whether a session too large for one cookie is split into chunks (otherwise a save
+ * fails with `POLYSEAL_STATUS_TOO_LARGE`). `polyseal_session_manager_new` refuses `split`
+ * with the chunk scheme `"none"` (`POLYSEAL_STATUS_INVALID_OPTION`).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `config` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_max_age_s`.
+ */
+polyseal_status polyseal_session_config_set_split(struct polyseal_session_config *config,
+                                                  bool split);
+
+/**
+ * Names a request header that carries the session token and wins over the cookie, as h3's
+ * `sessionHeader` (`name_len` bytes, for example `"x-h3-session"`; its value is passed to
+ * `polyseal_session_manager_load_at`, and `polyseal_session_manager_token_at` gives the token
+ * to send back in it). NULL or length 0 turns it off, the default: the cookie only.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers with a length, or non-UTF-8
+ * text.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_style`.
+ */
+polyseal_status polyseal_session_config_set_session_header(struct polyseal_session_config *config,
+                                                           const char *name,
+                                                           size_t name_len);
+
+/**
+ * Sets whether saving a brand-new session that was never changed writes a cookie (the h3
+ * formats do by default, as h3 does; the others do not, so anonymous visitors get no cookie).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `config` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_max_age_s`.
+ */
+polyseal_status polyseal_session_config_set_save_new_sessions(struct polyseal_session_config *config,
+                                                              bool save_new_sessions);
+
+/**
+ * Sets the budget, in bytes, for the whole `Cookie` header a browser would send back after a
+ * save (the session's cookies plus the request's other cookies); a save over it fails with
+ * `POLYSEAL_STATUS_TOO_LARGE`. 0 leaves it unchecked, as the peer formats do by default;
+ * `native` and `iron` default to `POLYSEAL_COOKIE_HEADER_LIMIT`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `config` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_max_age_s`.
+ */
+polyseal_status polyseal_session_config_set_cookie_header_limit(struct polyseal_session_config *config,
+                                                                size_t limit);
+
+/**
+ * Replaces the sealer options (iterations, skew, size and depth limits, ...) with a copy of
+ * `options`; `options` may be freed right after. Their ttl is not used: the session lifetimes
+ * decide each token's expiry. For the `native` format the cookie name bound into tokens is
+ * always the session cookie's name. `polyseal_session_manager_new` checks them
+ * (`POLYSEAL_STATUS_INVALID_OPTION`).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+ *
+ * # Safety
+ * `config` as for `polyseal_session_config_set_max_age_s`; `options` must be NULL or live
+ * options not being changed by another thread.
+ */
+polyseal_status polyseal_session_config_set_sealer_options(struct polyseal_session_config *config,
+                                                           const struct polyseal_options *options);
+
+/**
+ * Frees a session configuration. Accepts NULL. Managers built from it keep their own copy.
+ *
+ * # Safety
+ * `config` must be NULL or a live configuration that no other thread is using, not used again
+ * afterwards.
+ */
+void polyseal_session_config_free(struct polyseal_session_config *config);
 
 /**
  * The name of a status code: `"OK"` for 0, otherwise core's error name such as `"EXPIRED"`

@@ -17,6 +17,7 @@ mod cookie_options;
 mod keyring;
 mod options;
 mod sealer;
+mod session_config;
 mod status;
 mod version;
 
@@ -28,5 +29,6 @@ pub use cookie_options::*;
 pub use keyring::*;
 pub use options::*;
 pub use sealer::*;
+pub use session_config::*;
 pub use status::*;
 pub use version::*;
