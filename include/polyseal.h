@@ -188,6 +188,17 @@ typedef struct polyseal_options polyseal_options;
 typedef struct polyseal_sealer polyseal_sealer;
 
 /**
+ * One request's session: its id, times, data (a JSON object) and state. Created by
+ * `polyseal_session_manager_load_at`; read with the `polyseal_session_*` getters; changed with
+ * `polyseal_session_set_data` and by the manager's update, save, clear and token calls; free it
+ * with `polyseal_session_free`.
+ *
+ * Mutable: one thread at a time. While nobody changes it, any number of threads may read it
+ * through the getters, which take `const polyseal_session *`.
+ */
+typedef struct polyseal_session polyseal_session;
+
+/**
  * The configuration of a session manager: the format, the cookie's name and attributes, the
  * session lifetimes, chunking, the session header and the sealer options. Created by
  * `polyseal_session_config_new` with the format's defaults, changed with the
@@ -198,6 +209,16 @@ typedef struct polyseal_sealer polyseal_sealer;
  * Mutable: one thread at a time. Free it with `polyseal_session_config_free`.
  */
 typedef struct polyseal_session_config polyseal_session_config;
+
+/**
+ * A keyring and a session configuration: loads sessions from requests and writes the
+ * `Set-Cookie` lines that persist or clear them.
+ *
+ * Immutable: a `const polyseal_session_manager *` may be used from any number of threads at
+ * once (one manager serves a whole server; each request has its own `polyseal_session`). Free
+ * it with `polyseal_session_manager_free`.
+ */
+typedef struct polyseal_session_manager polyseal_session_manager;
 
 /**
  * What an authentic token held: the payload as JSON text, the key id, the times, and whether to
@@ -1297,6 +1318,288 @@ bool polyseal_unsealed_needs_reseal(const struct polyseal_unsealed *unsealed);
  * afterwards; pointers lent out by its getters become invalid.
  */
 void polyseal_unsealed_free(const struct polyseal_unsealed *unsealed);
+
+/**
+ * Creates a session manager and stores it in `*manager_out`.
+ *
+ * The keyring reference and the configuration are copied, so both may be freed right after.
+ * Everything that could make a request fail later is checked here: returns
+ * `POLYSEAL_STATUS_INVALID_OPTION` for a configuration that cannot work (a max age or idle
+ * timeout over 400 days, an idle timeout for `iron-session`, split without a chunk scheme,
+ * sealer options the format rejects, a format this build does not offer),
+ * `POLYSEAL_STATUS_INVALID_COOKIE` for a cookie name or attributes that break the cookie rules
+ * (docs/COOKIES.md), `POLYSEAL_STATUS_INVALID_PASSWORD` for an `iron-session` keyring whose
+ * current id is not a number, and `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+ *
+ * # Safety
+ * `keyring` and `config` must be NULL or live handles (the configuration not being changed by
+ * another thread); `manager_out` must be NULL or writable.
+ */
+polyseal_status polyseal_session_manager_new(const struct polyseal_keyring *keyring,
+                                             const struct polyseal_session_config *config,
+                                             const struct polyseal_session_manager **manager_out);
+
+/**
+ * Frees a session manager. Accepts NULL. Sessions it loaded stay valid (they hold no
+ * reference to it).
+ *
+ * # Safety
+ * `manager` must be NULL or a live manager that no other thread is using, not used again
+ * afterwards.
+ */
+void polyseal_session_manager_free(const struct polyseal_session_manager *manager);
+
+/**
+ * Loads the session of a request as if the time were `now_ms` (milliseconds since the Unix
+ * epoch) and stores it in `*session_out`, which the caller frees with `polyseal_session_free`.
+ *
+ * `cookie_header` is the value of the request's `Cookie` header (`cookie_header_len` bytes, no
+ * NUL needed; NULL with length 0 when there is none). `session_header` is the value of the
+ * header named by `polyseal_session_config_set_session_header` (NULL with length 0 when the
+ * request has none, or the configuration names none); when present and not empty it wins over
+ * the cookie. Both are untrusted input: bytes that are not UTF-8 are read as U+FFFD.
+ *
+ * Never fails because of what the request carries: a missing cookie starts a new session, and
+ * a cookie that is malformed, forged, expired, sealed with an unknown key or missing a chunk
+ * starts a new session whose `polyseal_session_rejection` says why. The status is
+ * `POLYSEAL_STATUS_OK` in all those cases; only `POLYSEAL_STATUS_INVALID_ARGUMENT` (NULL
+ * pointers with a length, a NULL manager or `session_out`) is returned, and `*session_out` is
+ * written only on success.
+ *
+ * # Safety
+ * `manager` must be NULL or a live manager; `cookie_header` and `session_header` must be NULL
+ * or readable for their lengths; `session_out` must be NULL or writable.
+ */
+polyseal_status polyseal_session_manager_load_at(const struct polyseal_session_manager *manager,
+                                                 const char *cookie_header,
+                                                 size_t cookie_header_len,
+                                                 const char *session_header,
+                                                 size_t session_header_len,
+                                                 uint64_t now_ms,
+                                                 struct polyseal_session **session_out);
+
+/**
+ * Merges `patch` into the session's data (its top-level keys replace the data's, as
+ * JavaScript's `Object.assign` does) and saves the session at `now_ms`: stores the
+ * `Set-Cookie` lines to send in `*lines_out`, a new list of kind `POLYSEAL_COOKIE_LIST_LINES`
+ * that the caller frees with `polyseal_cookie_list_free`. An update always writes.
+ *
+ * `patch` is `patch_len` bytes of UTF-8 JSON text holding an object. Returns
+ * `POLYSEAL_STATUS_INVALID_JSON` when it is not one (the session is then unchanged), and the
+ * statuses of `polyseal_session_manager_save_at`; when the save fails the patch stays merged.
+ *
+ * # Safety
+ * As for `polyseal_session_manager_save_at`, with `patch` NULL or readable for `patch_len`
+ * bytes.
+ */
+polyseal_status polyseal_session_manager_update_at(const struct polyseal_session_manager *manager,
+                                                   struct polyseal_session *session,
+                                                   const char *patch,
+                                                   size_t patch_len,
+                                                   uint64_t now_ms,
+                                                   struct polyseal_cookie_list **lines_out);
+
+/**
+ * Saves the session at `now_ms` (milliseconds since the Unix epoch) and stores the
+ * `Set-Cookie` lines to send in `*lines_out`, a new list of kind `POLYSEAL_COOKIE_LIST_LINES`
+ * that the caller frees with `polyseal_cookie_list_free`. Send every line, in order, each as
+ * its own `Set-Cookie` header.
+ *
+ * The list is empty when nothing needs writing: lines are written only when the data differs
+ * from what was loaded or last saved (`polyseal_session_set_data` and updates count), the cookie
+ * needs a reseal (`polyseal_session_needs_reseal`), or the session is new and the configuration
+ * saves new sessions. A session that needs fewer chunks than the request carried gets deletion
+ * lines for the stale ones.
+ *
+ * Returns `POLYSEAL_STATUS_SESSION_CLEARED` after `polyseal_session_manager_clear_at`,
+ * `POLYSEAL_STATUS_TOO_LARGE` when the session does not fit (a line over 4096 bytes without
+ * split, too many chunks, the `Cookie` header budget, the sealer's payload limit),
+ * `POLYSEAL_STATUS_EXPIRED` when `now_ms` is already past a `native` or `iron` session's
+ * deadline, `POLYSEAL_STATUS_INVALID_JSON` for data nested deeper than the sealer's limit,
+ * `POLYSEAL_STATUS_INTERNAL` if the randomness source fails, and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers. `*lines_out` is written only on
+ * success.
+ *
+ * # Safety
+ * `manager` must be NULL or a live manager; `session` must be NULL or a live session used by no
+ * other thread during the call; `lines_out` must be NULL or writable.
+ */
+polyseal_status polyseal_session_manager_save_at(const struct polyseal_session_manager *manager,
+                                                 struct polyseal_session *session,
+                                                 uint64_t now_ms,
+                                                 struct polyseal_cookie_list **lines_out);
+
+/**
+ * Clears the session: empties its data, makes it terminal (`polyseal_session_is_cleared`; a
+ * later update, save or token call fails with `POLYSEAL_STATUS_SESSION_CLEARED`) and stores the
+ * `Set-Cookie` lines that delete the cookie and every chunk in `*lines_out`, a new list of kind
+ * `POLYSEAL_COOKIE_LIST_LINES` (free it with `polyseal_cookie_list_free`). Clearing twice is
+ * allowed and writes the deletions again. `now_ms` is as for `polyseal_session_manager_save_at`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers (the session is then
+ * unchanged). `*lines_out` is written only on success.
+ *
+ * # Safety
+ * As for `polyseal_session_manager_save_at`.
+ */
+polyseal_status polyseal_session_manager_clear_at(const struct polyseal_session_manager *manager,
+                                                  struct polyseal_session *session,
+                                                  uint64_t now_ms,
+                                                  struct polyseal_cookie_list **lines_out);
+
+/**
+ * Seals the session at `now_ms` as a save would and stores the token alone in `*token_out`
+ * (free it with `polyseal_buf_free`), for h3's session header transport; no cookie lines. With
+ * an idle timeout the session's `lastSeenAt` moves to `now_ms`.
+ *
+ * Returns `POLYSEAL_STATUS_SESSION_CLEARED` after `polyseal_session_manager_clear_at`, the
+ * sealing statuses of `polyseal_session_manager_save_at` (`TOO_LARGE` for the payload limit,
+ * `EXPIRED`, `INVALID_JSON`, `INTERNAL`), and `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL
+ * pointers. `*token_out` is written only on success.
+ *
+ * # Safety
+ * As for `polyseal_session_manager_save_at`, with `token_out` NULL or writable.
+ */
+polyseal_status polyseal_session_manager_token_at(const struct polyseal_session_manager *manager,
+                                                  struct polyseal_session *session,
+                                                  uint64_t now_ms,
+                                                  struct polyseal_buf *token_out);
+
+/**
+ * Lends out the session id: stores a pointer in `*id_out` and its length in bytes in
+ * `*id_len_out`. A lower-case UUID v4 for the h3 formats, 22 base64url characters for `native`
+ * and `iron`, empty for `iron-session` (which seals the data alone). The text is NUL-terminated
+ * and belongs to the session until it is freed.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers; the out-parameters are written
+ * only on success.
+ *
+ * # Safety
+ * `session` must be NULL or a live session not being changed by another thread; the
+ * out-parameters must be NULL or writable.
+ */
+polyseal_status polyseal_session_id(const struct polyseal_session *session,
+                                    const char **id_out,
+                                    size_t *id_len_out);
+
+/**
+ * Lends out the session data as JSON text, an object as `JSON.stringify` prints it: stores a
+ * pointer in `*data_out` and its length in bytes in `*data_len_out`. The text is NUL-terminated
+ * and belongs to the session; it stays valid until the session's data next changes
+ * (`polyseal_session_set_data`, `polyseal_session_manager_update_at`,
+ * `polyseal_session_manager_clear_at`) or the session is freed.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers; the out-parameters are written
+ * only on success.
+ *
+ * # Safety
+ * As for `polyseal_session_id`.
+ */
+polyseal_status polyseal_session_data(const struct polyseal_session *session,
+                                      const char **data_out,
+                                      size_t *data_len_out);
+
+/**
+ * Replaces the session data with `json` (`json_len` bytes of UTF-8 JSON text holding an
+ * object). The next save notices the change and writes the session. Allowed on a cleared
+ * session too, whose saves still fail.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_JSON` for text that is not a JSON object (or not UTF-8) and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers; on failure the session is unchanged.
+ * The manager's size and depth limits apply when the session is saved. Text lent out by
+ * `polyseal_session_data` before the call becomes invalid.
+ *
+ * # Safety
+ * `session` must be NULL or a live session used by no other thread during the call; `json`
+ * must be NULL or readable for `json_len` bytes.
+ */
+polyseal_status polyseal_session_set_data(struct polyseal_session *session,
+                                          const char *json,
+                                          size_t json_len);
+
+/**
+ * When the session was created, in milliseconds since the Unix epoch (0 for `iron-session`
+ * sessions, which seal no creation time, and for NULL).
+ *
+ * # Safety
+ * `session` must be NULL or a live session not being changed by another thread.
+ */
+uint64_t polyseal_session_created_at(const struct polyseal_session *session);
+
+/**
+ * Whether the session has a `lastSeenAt` (it was saved with an idle timeout on). Returns false
+ * for NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_created_at`.
+ */
+bool polyseal_session_has_last_seen_at(const struct polyseal_session *session);
+
+/**
+ * The last time the session was saved with an idle timeout on, in milliseconds since the Unix
+ * epoch; 0 when it has none (see `polyseal_session_has_last_seen_at`) or for NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_created_at`.
+ */
+uint64_t polyseal_session_last_seen_at(const struct polyseal_session *session);
+
+/**
+ * Whether no valid session cookie was presented: a fresh session (also after a rejection),
+ * until its first successful save. Returns false for NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_created_at`.
+ */
+bool polyseal_session_is_new(const struct polyseal_session *session);
+
+/**
+ * Why the presented cookie (or session header token) was not accepted: stores the reason's
+ * status in `*code_out` (`POLYSEAL_STATUS_MALFORMED`, `_UNSUPPORTED_VERSION`, `_UNKNOWN_KEY`,
+ * `_BAD_SEAL`, `_EXPIRED`, `_NOT_YET_VALID`, `_TOO_LARGE`, `_INVALID_JSON`, or
+ * `POLYSEAL_STATUS_OK` when nothing was rejected) and lends out its message in `*message_out`
+ * and `*message_len_out` (`"NAME: details"` as `polyseal_last_error_message` gives it, or empty
+ * text when nothing was rejected). The message is for logs, never for the client; it holds no
+ * token bytes. It is NUL-terminated and belongs to the session until it is freed. The
+ * rejection describes the request's cookie and stays set after a save.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers (the status of the call, not the
+ * reason); the out-parameters are written only on success.
+ *
+ * # Safety
+ * As for `polyseal_session_id`.
+ */
+polyseal_status polyseal_session_rejection(const struct polyseal_session *session,
+                                           polyseal_status *code_out,
+                                           const char **message_out,
+                                           size_t *message_len_out);
+
+/**
+ * Whether the presented cookie should be sealed again (an old key, a legacy h3 seal, an idle
+ * refresh due); the next save writes it even if nothing changed. Returns false for NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_created_at`.
+ */
+bool polyseal_session_needs_reseal(const struct polyseal_session *session);
+
+/**
+ * Whether the session was cleared (`polyseal_session_manager_clear_at`); it can then no longer
+ * be updated, saved or turned into a token. Returns false for NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_created_at`.
+ */
+bool polyseal_session_is_cleared(const struct polyseal_session *session);
+
+/**
+ * Frees a session, wiping the data text it lent out. Accepts NULL.
+ *
+ * # Safety
+ * `session` must be NULL or a live session that no other thread is using, not used again
+ * afterwards; pointers lent out by its getters become invalid.
+ */
+void polyseal_session_free(struct polyseal_session *session);
 
 /**
  * Creates the default session configuration of a format and stores it in `*config_out`.
