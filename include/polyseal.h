@@ -7,8 +7,9 @@
  * - Names are polyseal_<type>_<verb>; the cookie functions keep the core's names
  *   (polyseal_set_cookie, polyseal_parse_cookie_header, ...). Types are opaque handles
  *   (polyseal_keyring_builder, polyseal_keyring, polyseal_options, polyseal_sealer,
- *   polyseal_unsealed, polyseal_cookie_options, polyseal_cookie_list), created by a constructor
- *   or a builder; the only public struct is polyseal_buf {ptr, len}.
+ *   polyseal_unsealed, polyseal_cookie_options, polyseal_cookie_list, polyseal_session_config,
+ *   polyseal_session_manager, polyseal_session), created by a constructor or a builder; the only
+ *   public struct is polyseal_buf {ptr, len}.
  * - Every fallible function returns a polyseal_status (int32_t): POLYSEAL_STATUS_OK (0) on
  *   success, else a POLYSEAL_STATUS_* code from polyseal's one error table (docs/ERRORS.md), the
  *   same codes Python's .code and Node's err.code name. polyseal_status_str(status) gives the
@@ -18,36 +19,46 @@
  *   left untouched.
  * - Every buffer is a pointer followed by its length in bytes. Text in (ids, passwords, names,
  *   JSON, tokens, cookies) is UTF-8 and needs no NUL terminator; a NULL pointer is accepted only
- *   with length 0 and means empty. Text out is (pointer, length) with a NUL after the last byte.
+ *   with length 0 and means empty (for the headers given to polyseal_session_manager_load_at:
+ *   no header). Text out is (pointer, length) with a NUL after the last byte.
  *   Choices are made by name, as in the other languages: formats, cookie styles, chunk schemes,
  *   SameSite and Priority values.
  * - Integers only cross the boundary, never C enums: statuses are int32_t, secret and list kinds
  *   are uint32_t constants, times are uint64_t milliseconds since the Unix epoch (Max-Age is
- *   int64_t seconds, as the attribute is).
+ *   int64_t seconds, as the attribute is; session lifetimes are uint64_t seconds, as in every
+ *   language, 0 meaning off).
  * - Ownership: whatever the library allocates for the caller has its own free function
  *   (polyseal_<type>_free, polyseal_buf_free), which accepts NULL. Pointers lent out by a getter
- *   belong to the handle and live until it is freed. Secrets and payloads are wiped when freed.
+ *   belong to the handle and live until it is freed (a session's data text: until its data
+ *   changes). Secrets and payloads are wiped when freed.
  * - NULL handles and NULL out-parameters make fallible functions return
  *   POLYSEAL_STATUS_INVALID_ARGUMENT; getters that return a value return false or 0 instead.
  *   Nothing in the library crashes or aborts on NULL.
  * - No Rust panic ever unwinds into C: every function body is guarded, and a caught panic is
  *   reported as POLYSEAL_STATUS_INTERNAL.
- * - Every operation that depends on the time has an _at form taking now_ms; the plain form reads
- *   the system clock.
+ * - Every operation that depends on the time has an _at form taking now_ms; the sealer's also
+ *   have a plain form that reads the system clock, the session manager's take now_ms only.
  * - Several cookies always come as a polyseal_cookie_list: the (name, value) pairs of a request,
- *   or the Set-Cookie lines of a response, each to be sent as its own header (never joined with
- *   commas). The session manager, when it comes, will follow the same conventions.
+ *   or the Set-Cookie lines of a response (from the chunk functions and the session manager),
+ *   each to be sent as its own header (never joined with commas).
+ * - Loading a session never fails because of what the request carries: a missing or refused
+ *   cookie gives a new session with POLYSEAL_STATUS_OK, and polyseal_session_rejection says why.
  *
  * Thread safety
  * -------------
- * A handle passed as `const T *` (polyseal_keyring, polyseal_sealer, polyseal_unsealed) is
- * immutable and may be used from any number of threads at the same time; one sealer serves a
- * whole server. A handle passed as `T *` (the builders polyseal_keyring_builder, polyseal_options
- * and polyseal_cookie_options, and polyseal_cookie_list to polyseal_cookie_list_push) may be
- * changed by one thread at a time; while nobody changes it, any number of threads may pass it
- * where a function takes `const T *` (one set of cookie options serves every response). Any
- * handle may be freed only once no other thread is using it. The last error message is per thread. polyseal_version,
- * polyseal_abi_version and polyseal_status_str may be called from any thread at any time.
+ * A handle passed as `const T *` (polyseal_keyring, polyseal_sealer, polyseal_unsealed,
+ * polyseal_session_manager) is immutable and may be used from any number of threads at the same
+ * time; one sealer or one session manager serves a whole server. A handle passed as `T *` (the
+ * builders polyseal_keyring_builder, polyseal_options, polyseal_cookie_options and
+ * polyseal_session_config, polyseal_cookie_list to polyseal_cookie_list_push, and
+ * polyseal_session) may be changed by one thread at a time; while nobody changes it, any number
+ * of threads may pass it where a function takes `const T *` (one set of cookie options serves
+ * every response). A polyseal_session is one request's: polyseal_session_set_data and the
+ * manager's update, save, clear and token calls change it, so it must not be used by another
+ * thread during them; it may move from thread to thread between calls, and its getters may run
+ * on several threads while nobody changes it. Any handle may be freed only once no other thread
+ * is using it. The last error message is per thread. polyseal_version, polyseal_abi_version and
+ * polyseal_status_str may be called from any thread at any time.
  *
  * Versions and ABI policy
  * -----------------------
