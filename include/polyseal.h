@@ -1334,13 +1334,12 @@ void polyseal_unsealed_free(const struct polyseal_unsealed *unsealed);
  * Creates a session manager and stores it in `*manager_out`.
  *
  * The keyring reference and the configuration are copied, so both may be freed right after.
- * Everything that could make a request fail later is checked here: returns
+ * The configuration is checked here, so that requests cannot fail on it later: returns
  * `POLYSEAL_STATUS_INVALID_OPTION` for a configuration that cannot work (a max age or idle
  * timeout over 400 days, an idle timeout for `iron-session`, split without a chunk scheme,
  * sealer options the format rejects, a format this build does not offer),
  * `POLYSEAL_STATUS_INVALID_COOKIE` for a cookie name or attributes that break the cookie rules
- * (docs/COOKIES.md), `POLYSEAL_STATUS_INVALID_PASSWORD` for an `iron-session` keyring whose
- * current id is not a number, and `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+ * (docs/COOKIES.md), and `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
  *
  * # Safety
  * `keyring` and `config` must be NULL or live handles (the configuration not being changed by
@@ -1427,7 +1426,9 @@ polyseal_status polyseal_session_manager_update_at(const struct polyseal_session
  * split, too many chunks, the `Cookie` header budget, the sealer's payload limit),
  * `POLYSEAL_STATUS_EXPIRED` when `now_ms` is already past a `native` or `iron` session's
  * deadline, `POLYSEAL_STATUS_INVALID_JSON` for data nested deeper than the sealer's limit,
- * `POLYSEAL_STATUS_INTERNAL` if the randomness source fails, and
+ * `POLYSEAL_STATUS_INVALID_PASSWORD` when the keyring's current id cannot seal the format (an
+ * `iron-session` id must be a decimal number), `POLYSEAL_STATUS_INTERNAL` if the randomness
+ * source fails, and
  * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers. `*lines_out` is written only on
  * success.
  *
@@ -1465,7 +1466,7 @@ polyseal_status polyseal_session_manager_clear_at(const struct polyseal_session_
  *
  * Returns `POLYSEAL_STATUS_SESSION_CLEARED` after `polyseal_session_manager_clear_at`, the
  * sealing statuses of `polyseal_session_manager_save_at` (`TOO_LARGE` for the payload limit,
- * `EXPIRED`, `INVALID_JSON`, `INTERNAL`), and `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL
+ * `EXPIRED`, `INVALID_JSON`, `INVALID_PASSWORD`, `INTERNAL`), and `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL
  * pointers. `*token_out` is written only on success.
  *
  * # Safety
