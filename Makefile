@@ -34,11 +34,11 @@ test-c: ## C API tests: vectors, contract, threads under valgrind; header drift;
 	$(MAKE) -C tests/c test
 
 .PHONY: test-python
-test-python: ## Python package: pytest (vectors, errors, threads), mypy --strict, stubtest, pip install
+test-python: ## Python package: pytest (vectors, errors, sessions with real peers, threads), mypy --strict, stubtest, pip install
 	$(MAKE) -C bindings/python test typecheck pip-install-check
 
 .PHONY: test-node
-test-node: ## Node package: node --test (vectors, errors, iron parity, workers), generated files, tsc --strict
+test-node: ## Node package: node --test (vectors, errors, iron parity, sessions with real h3 apps, workers), drift, tsc --strict
 	$(MAKE) -C bindings/node test check
 
 .PHONY: install

@@ -7,8 +7,9 @@
  * - Names are polyseal_<type>_<verb>; the cookie functions keep the core's names
  *   (polyseal_set_cookie, polyseal_parse_cookie_header, ...). Types are opaque handles
  *   (polyseal_keyring_builder, polyseal_keyring, polyseal_options, polyseal_sealer,
- *   polyseal_unsealed, polyseal_cookie_options, polyseal_cookie_list), created by a constructor
- *   or a builder; the only public struct is polyseal_buf {ptr, len}.
+ *   polyseal_unsealed, polyseal_cookie_options, polyseal_cookie_list, polyseal_session_config,
+ *   polyseal_session_manager, polyseal_session), created by a constructor or a builder; the only
+ *   public struct is polyseal_buf {ptr, len}.
  * - Every fallible function returns a polyseal_status (int32_t): POLYSEAL_STATUS_OK (0) on
  *   success, else a POLYSEAL_STATUS_* code from polyseal's one error table (docs/ERRORS.md), the
  *   same codes Python's .code and Node's err.code name. polyseal_status_str(status) gives the
@@ -18,36 +19,46 @@
  *   left untouched.
  * - Every buffer is a pointer followed by its length in bytes. Text in (ids, passwords, names,
  *   JSON, tokens, cookies) is UTF-8 and needs no NUL terminator; a NULL pointer is accepted only
- *   with length 0 and means empty. Text out is (pointer, length) with a NUL after the last byte.
+ *   with length 0 and means empty (for the headers given to polyseal_session_manager_load_at:
+ *   no header). Text out is (pointer, length) with a NUL after the last byte.
  *   Choices are made by name, as in the other languages: formats, cookie styles, chunk schemes,
  *   SameSite and Priority values.
  * - Integers only cross the boundary, never C enums: statuses are int32_t, secret and list kinds
  *   are uint32_t constants, times are uint64_t milliseconds since the Unix epoch (Max-Age is
- *   int64_t seconds, as the attribute is).
+ *   int64_t seconds, as the attribute is; session lifetimes are uint64_t seconds, as in every
+ *   language, 0 meaning off).
  * - Ownership: whatever the library allocates for the caller has its own free function
  *   (polyseal_<type>_free, polyseal_buf_free), which accepts NULL. Pointers lent out by a getter
- *   belong to the handle and live until it is freed. Secrets and payloads are wiped when freed.
+ *   belong to the handle and live until it is freed (a session's data text: until its data
+ *   changes). Secrets and payloads are wiped when freed.
  * - NULL handles and NULL out-parameters make fallible functions return
  *   POLYSEAL_STATUS_INVALID_ARGUMENT; getters that return a value return false or 0 instead.
  *   Nothing in the library crashes or aborts on NULL.
  * - No Rust panic ever unwinds into C: every function body is guarded, and a caught panic is
  *   reported as POLYSEAL_STATUS_INTERNAL.
- * - Every operation that depends on the time has an _at form taking now_ms; the plain form reads
- *   the system clock.
+ * - Every operation that depends on the time has an _at form taking now_ms; the sealer's also
+ *   have a plain form that reads the system clock, the session manager's take now_ms only.
  * - Several cookies always come as a polyseal_cookie_list: the (name, value) pairs of a request,
- *   or the Set-Cookie lines of a response, each to be sent as its own header (never joined with
- *   commas). The session manager, when it comes, will follow the same conventions.
+ *   or the Set-Cookie lines of a response (from the chunk functions and the session manager),
+ *   each to be sent as its own header (never joined with commas).
+ * - Loading a session never fails because of what the request carries: a missing or refused
+ *   cookie gives a new session with POLYSEAL_STATUS_OK, and polyseal_session_rejection says why.
  *
  * Thread safety
  * -------------
- * A handle passed as `const T *` (polyseal_keyring, polyseal_sealer, polyseal_unsealed) is
- * immutable and may be used from any number of threads at the same time; one sealer serves a
- * whole server. A handle passed as `T *` (the builders polyseal_keyring_builder, polyseal_options
- * and polyseal_cookie_options, and polyseal_cookie_list to polyseal_cookie_list_push) may be
- * changed by one thread at a time; while nobody changes it, any number of threads may pass it
- * where a function takes `const T *` (one set of cookie options serves every response). Any
- * handle may be freed only once no other thread is using it. The last error message is per thread. polyseal_version,
- * polyseal_abi_version and polyseal_status_str may be called from any thread at any time.
+ * A handle passed as `const T *` (polyseal_keyring, polyseal_sealer, polyseal_unsealed,
+ * polyseal_session_manager) is immutable and may be used from any number of threads at the same
+ * time; one sealer or one session manager serves a whole server. A handle passed as `T *` (the
+ * builders polyseal_keyring_builder, polyseal_options, polyseal_cookie_options and
+ * polyseal_session_config, polyseal_cookie_list to polyseal_cookie_list_push, and
+ * polyseal_session) may be changed by one thread at a time; while nobody changes it, any number
+ * of threads may pass it where a function takes `const T *` (one set of cookie options serves
+ * every response). A polyseal_session is one request's: polyseal_session_set_data and the
+ * manager's update, save, clear and token calls change it, so it must not be used by another
+ * thread during them; it may move from thread to thread between calls, and its getters may run
+ * on several threads while nobody changes it. Any handle may be freed only once no other thread
+ * is using it. The last error message is per thread. polyseal_version, polyseal_abi_version and
+ * polyseal_status_str may be called from any thread at any time.
  *
  * Versions and ABI policy
  * -----------------------
@@ -186,6 +197,39 @@ typedef struct polyseal_options polyseal_options;
  * `polyseal_sealer_free`.
  */
 typedef struct polyseal_sealer polyseal_sealer;
+
+/**
+ * One request's session: its id, times, data (a JSON object) and state. Created by
+ * `polyseal_session_manager_load_at`; read with the `polyseal_session_*` getters; changed with
+ * `polyseal_session_set_data` and by the manager's update, save, clear and token calls; free it
+ * with `polyseal_session_free`.
+ *
+ * Mutable: one thread at a time. While nobody changes it, any number of threads may read it
+ * through the getters, which take `const polyseal_session *`.
+ */
+typedef struct polyseal_session polyseal_session;
+
+/**
+ * The configuration of a session manager: the format, the cookie's name and attributes, the
+ * session lifetimes, chunking, the session header and the sealer options. Created by
+ * `polyseal_session_config_new` with the format's defaults, changed with the
+ * `polyseal_session_config_set_*` setters, and read (copied) by
+ * `polyseal_session_manager_new`, so one configuration can build many managers and be freed
+ * right after.
+ *
+ * Mutable: one thread at a time. Free it with `polyseal_session_config_free`.
+ */
+typedef struct polyseal_session_config polyseal_session_config;
+
+/**
+ * A keyring and a session configuration: loads sessions from requests and writes the
+ * `Set-Cookie` lines that persist or clear them.
+ *
+ * Immutable: a `const polyseal_session_manager *` may be used from any number of threads at
+ * once (one manager serves a whole server; each request has its own `polyseal_session`). Free
+ * it with `polyseal_session_manager_free`.
+ */
+typedef struct polyseal_session_manager polyseal_session_manager;
 
 /**
  * What an authentic token held: the payload as JSON text, the key id, the times, and whether to
@@ -1285,6 +1329,489 @@ bool polyseal_unsealed_needs_reseal(const struct polyseal_unsealed *unsealed);
  * afterwards; pointers lent out by its getters become invalid.
  */
 void polyseal_unsealed_free(const struct polyseal_unsealed *unsealed);
+
+/**
+ * Creates a session manager and stores it in `*manager_out`.
+ *
+ * The keyring reference and the configuration are copied, so both may be freed right after.
+ * The configuration is checked here, so that requests cannot fail on it later: returns
+ * `POLYSEAL_STATUS_INVALID_OPTION` for a configuration that cannot work (a max age or idle
+ * timeout over 400 days, an idle timeout for `iron-session`, split without a chunk scheme,
+ * sealer options the format rejects, a format this build does not offer),
+ * `POLYSEAL_STATUS_INVALID_COOKIE` for a cookie name or attributes that break the cookie rules
+ * (docs/COOKIES.md), and `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+ *
+ * # Safety
+ * `keyring` and `config` must be NULL or live handles (the configuration not being changed by
+ * another thread); `manager_out` must be NULL or writable.
+ */
+polyseal_status polyseal_session_manager_new(const struct polyseal_keyring *keyring,
+                                             const struct polyseal_session_config *config,
+                                             const struct polyseal_session_manager **manager_out);
+
+/**
+ * Frees a session manager. Accepts NULL. Sessions it loaded stay valid (they hold no
+ * reference to it).
+ *
+ * # Safety
+ * `manager` must be NULL or a live manager that no other thread is using, not used again
+ * afterwards.
+ */
+void polyseal_session_manager_free(const struct polyseal_session_manager *manager);
+
+/**
+ * Loads the session of a request as if the time were `now_ms` (milliseconds since the Unix
+ * epoch) and stores it in `*session_out`, which the caller frees with `polyseal_session_free`.
+ *
+ * `cookie_header` is the value of the request's `Cookie` header (`cookie_header_len` bytes, no
+ * NUL needed; NULL with length 0 when there is none). `session_header` is the value of the
+ * header named by `polyseal_session_config_set_session_header` (NULL with length 0 when the
+ * request has none, or the configuration names none); when present and not empty it wins over
+ * the cookie. Both are untrusted input: bytes that are not UTF-8 are read as U+FFFD.
+ *
+ * Never fails because of what the request carries: a missing cookie starts a new session, and
+ * a cookie that is malformed, forged, expired, sealed with an unknown key or missing a chunk
+ * starts a new session whose `polyseal_session_rejection` says why. The status is
+ * `POLYSEAL_STATUS_OK` in all those cases; only `POLYSEAL_STATUS_INVALID_ARGUMENT` (NULL
+ * pointers with a length, a NULL manager or `session_out`) is returned, and `*session_out` is
+ * written only on success.
+ *
+ * # Safety
+ * `manager` must be NULL or a live manager; `cookie_header` and `session_header` must be NULL
+ * or readable for their lengths; `session_out` must be NULL or writable.
+ */
+polyseal_status polyseal_session_manager_load_at(const struct polyseal_session_manager *manager,
+                                                 const char *cookie_header,
+                                                 size_t cookie_header_len,
+                                                 const char *session_header,
+                                                 size_t session_header_len,
+                                                 uint64_t now_ms,
+                                                 struct polyseal_session **session_out);
+
+/**
+ * Merges `patch` into the session's data (its top-level keys replace the data's, as
+ * JavaScript's `Object.assign` does) and saves the session at `now_ms`: stores the
+ * `Set-Cookie` lines to send in `*lines_out`, a new list of kind `POLYSEAL_COOKIE_LIST_LINES`
+ * that the caller frees with `polyseal_cookie_list_free`. An update always writes.
+ *
+ * `patch` is `patch_len` bytes of UTF-8 JSON text holding an object. Returns
+ * `POLYSEAL_STATUS_INVALID_JSON` when it is not one (the session is then unchanged), and the
+ * statuses of `polyseal_session_manager_save_at`; when the save fails the patch stays merged.
+ *
+ * # Safety
+ * As for `polyseal_session_manager_save_at`, with `patch` NULL or readable for `patch_len`
+ * bytes.
+ */
+polyseal_status polyseal_session_manager_update_at(const struct polyseal_session_manager *manager,
+                                                   struct polyseal_session *session,
+                                                   const char *patch,
+                                                   size_t patch_len,
+                                                   uint64_t now_ms,
+                                                   struct polyseal_cookie_list **lines_out);
+
+/**
+ * Saves the session at `now_ms` (milliseconds since the Unix epoch) and stores the
+ * `Set-Cookie` lines to send in `*lines_out`, a new list of kind `POLYSEAL_COOKIE_LIST_LINES`
+ * that the caller frees with `polyseal_cookie_list_free`. Send every line, in order, each as
+ * its own `Set-Cookie` header.
+ *
+ * The list is empty when nothing needs writing: lines are written only when the data differs
+ * from what was loaded or last saved (`polyseal_session_set_data` and updates count), the cookie
+ * needs a reseal (`polyseal_session_needs_reseal`), or the session is new and the configuration
+ * saves new sessions. A session that needs fewer chunks than the request carried gets deletion
+ * lines for the stale ones.
+ *
+ * Returns `POLYSEAL_STATUS_SESSION_CLEARED` after `polyseal_session_manager_clear_at`,
+ * `POLYSEAL_STATUS_TOO_LARGE` when the session does not fit (a line over 4096 bytes without
+ * split, too many chunks, the `Cookie` header budget, the sealer's payload limit),
+ * `POLYSEAL_STATUS_EXPIRED` when `now_ms` is already past a `native` or `iron` session's
+ * deadline, `POLYSEAL_STATUS_INVALID_JSON` for data nested deeper than the sealer's limit,
+ * `POLYSEAL_STATUS_INVALID_PASSWORD` when the keyring's current id cannot seal the format (an
+ * `iron-session` id must be a decimal number), `POLYSEAL_STATUS_INTERNAL` if the randomness
+ * source fails, and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers. `*lines_out` is written only on
+ * success.
+ *
+ * # Safety
+ * `manager` must be NULL or a live manager; `session` must be NULL or a live session used by no
+ * other thread during the call; `lines_out` must be NULL or writable.
+ */
+polyseal_status polyseal_session_manager_save_at(const struct polyseal_session_manager *manager,
+                                                 struct polyseal_session *session,
+                                                 uint64_t now_ms,
+                                                 struct polyseal_cookie_list **lines_out);
+
+/**
+ * Clears the session: empties its data, makes it terminal (`polyseal_session_is_cleared`; a
+ * later update, save or token call fails with `POLYSEAL_STATUS_SESSION_CLEARED`) and stores the
+ * `Set-Cookie` lines that delete the cookie and every chunk in `*lines_out`, a new list of kind
+ * `POLYSEAL_COOKIE_LIST_LINES` (free it with `polyseal_cookie_list_free`). Clearing twice is
+ * allowed and writes the deletions again. `now_ms` is as for `polyseal_session_manager_save_at`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers (the session is then
+ * unchanged). `*lines_out` is written only on success.
+ *
+ * # Safety
+ * As for `polyseal_session_manager_save_at`.
+ */
+polyseal_status polyseal_session_manager_clear_at(const struct polyseal_session_manager *manager,
+                                                  struct polyseal_session *session,
+                                                  uint64_t now_ms,
+                                                  struct polyseal_cookie_list **lines_out);
+
+/**
+ * Seals the session at `now_ms` as a save would and stores the token alone in `*token_out`
+ * (free it with `polyseal_buf_free`), for h3's session header transport; no cookie lines. With
+ * an idle timeout the session's `lastSeenAt` moves to `now_ms`.
+ *
+ * Returns `POLYSEAL_STATUS_SESSION_CLEARED` after `polyseal_session_manager_clear_at`, the
+ * sealing statuses of `polyseal_session_manager_save_at` (`TOO_LARGE` for the payload limit,
+ * `EXPIRED`, `INVALID_JSON`, `INVALID_PASSWORD`, `INTERNAL`), and `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL
+ * pointers. `*token_out` is written only on success.
+ *
+ * # Safety
+ * As for `polyseal_session_manager_save_at`, with `token_out` NULL or writable.
+ */
+polyseal_status polyseal_session_manager_token_at(const struct polyseal_session_manager *manager,
+                                                  struct polyseal_session *session,
+                                                  uint64_t now_ms,
+                                                  struct polyseal_buf *token_out);
+
+/**
+ * Lends out the session id: stores a pointer in `*id_out` and its length in bytes in
+ * `*id_len_out`. A lower-case UUID v4 for the h3 formats, 22 base64url characters for `native`
+ * and `iron`, empty for `iron-session` (which seals the data alone). The text is NUL-terminated
+ * and belongs to the session until it is freed.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers; the out-parameters are written
+ * only on success.
+ *
+ * # Safety
+ * `session` must be NULL or a live session not being changed by another thread; the
+ * out-parameters must be NULL or writable.
+ */
+polyseal_status polyseal_session_id(const struct polyseal_session *session,
+                                    const char **id_out,
+                                    size_t *id_len_out);
+
+/**
+ * Lends out the session data as JSON text, an object as `JSON.stringify` prints it: stores a
+ * pointer in `*data_out` and its length in bytes in `*data_len_out`. The text is NUL-terminated
+ * and belongs to the session; it stays valid until the session's data next changes
+ * (`polyseal_session_set_data`, `polyseal_session_manager_update_at`,
+ * `polyseal_session_manager_clear_at`) or the session is freed.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers; the out-parameters are written
+ * only on success.
+ *
+ * # Safety
+ * As for `polyseal_session_id`.
+ */
+polyseal_status polyseal_session_data(const struct polyseal_session *session,
+                                      const char **data_out,
+                                      size_t *data_len_out);
+
+/**
+ * Replaces the session data with `json` (`json_len` bytes of UTF-8 JSON text holding an
+ * object). The next save notices the change and writes the session. Allowed on a cleared
+ * session too, whose saves still fail.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_JSON` for text that is not a JSON object (or not UTF-8) and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers; on failure the session is unchanged.
+ * The manager's size and depth limits apply when the session is saved. Text lent out by
+ * `polyseal_session_data` before the call becomes invalid.
+ *
+ * # Safety
+ * `session` must be NULL or a live session used by no other thread during the call; `json`
+ * must be NULL or readable for `json_len` bytes.
+ */
+polyseal_status polyseal_session_set_data(struct polyseal_session *session,
+                                          const char *json,
+                                          size_t json_len);
+
+/**
+ * When the session was created, in milliseconds since the Unix epoch (0 for `iron-session`
+ * sessions, which seal no creation time, and for NULL).
+ *
+ * # Safety
+ * `session` must be NULL or a live session not being changed by another thread.
+ */
+uint64_t polyseal_session_created_at(const struct polyseal_session *session);
+
+/**
+ * Whether the session has a `lastSeenAt` (it was saved with an idle timeout on). Returns false
+ * for NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_created_at`.
+ */
+bool polyseal_session_has_last_seen_at(const struct polyseal_session *session);
+
+/**
+ * The last time the session was saved with an idle timeout on, in milliseconds since the Unix
+ * epoch; 0 when it has none (see `polyseal_session_has_last_seen_at`) or for NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_created_at`.
+ */
+uint64_t polyseal_session_last_seen_at(const struct polyseal_session *session);
+
+/**
+ * Whether no valid session cookie was presented: a fresh session (also after a rejection),
+ * until its first successful save. Returns false for NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_created_at`.
+ */
+bool polyseal_session_is_new(const struct polyseal_session *session);
+
+/**
+ * Why the presented cookie (or session header token) was not accepted: stores the reason's
+ * status in `*code_out` (`POLYSEAL_STATUS_MALFORMED`, `_UNSUPPORTED_VERSION`, `_UNKNOWN_KEY`,
+ * `_BAD_SEAL`, `_EXPIRED`, `_NOT_YET_VALID`, `_TOO_LARGE`, `_INVALID_JSON`, or
+ * `POLYSEAL_STATUS_OK` when nothing was rejected) and lends out its message in `*message_out`
+ * and `*message_len_out` (`"NAME: details"` as `polyseal_last_error_message` gives it, or empty
+ * text when nothing was rejected). The message is for logs, never for the client; it holds no
+ * token bytes. It is NUL-terminated and belongs to the session until it is freed. The
+ * rejection describes the request's cookie and stays set after a save.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers (the status of the call, not the
+ * reason); the out-parameters are written only on success.
+ *
+ * # Safety
+ * As for `polyseal_session_id`.
+ */
+polyseal_status polyseal_session_rejection(const struct polyseal_session *session,
+                                           polyseal_status *code_out,
+                                           const char **message_out,
+                                           size_t *message_len_out);
+
+/**
+ * Whether the presented cookie should be sealed again (an old key, a legacy h3 seal, an idle
+ * refresh due); the next save writes it even if nothing changed. Returns false for NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_created_at`.
+ */
+bool polyseal_session_needs_reseal(const struct polyseal_session *session);
+
+/**
+ * Whether the session was cleared (`polyseal_session_manager_clear_at`); it can then no longer
+ * be updated, saved or turned into a token. Returns false for NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_created_at`.
+ */
+bool polyseal_session_is_cleared(const struct polyseal_session *session);
+
+/**
+ * Frees a session, wiping the data text it lent out. Accepts NULL.
+ *
+ * # Safety
+ * `session` must be NULL or a live session that no other thread is using, not used again
+ * afterwards; pointers lent out by its getters become invalid.
+ */
+void polyseal_session_free(struct polyseal_session *session);
+
+/**
+ * Creates the default session configuration of a format and stores it in `*config_out`.
+ *
+ * `format` (`format_len` bytes, no NUL needed) is `"native"`, `"h3-v1"`, `"h3-v2"`,
+ * `"iron-session"` or `"iron"`. The defaults reproduce each format's peer (docs/SESSIONS.md):
+ *
+ * - `native` and `iron`: cookie `session` with `Path=/; HttpOnly; Secure; SameSite=Lax`,
+ *   style `polyseal`, no chunks, a max age of 14 days, no cookie for an untouched new session,
+ *   a `Cookie` header budget of `POLYSEAL_COOKIE_HEADER_LIMIT` bytes.
+ * - `h3-v1`: cookie `h3` with `Path=/; HttpOnly; Secure`, style `h3-v1`, no chunks, no max
+ *   age, a cookie for every new session, no budget.
+ * - `h3-v2`: as `h3-v1` with `SameSite=Lax`, style `h3-v2`, chunk scheme `h3` with split on.
+ * - `iron-session`: cookie `iron-session` with the attributes of `native`, style and chunk
+ *   scheme `iron-session` with split off, a max age (its ttl) of 14 days, no cookie for an
+ *   untouched new session, no budget.
+ *
+ * No format has an idle timeout or reads a session header by default.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for an unknown format and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text.
+ *
+ * # Safety
+ * `format` must be NULL or readable for `format_len` bytes; `config_out` must be NULL or
+ * writable.
+ */
+polyseal_status polyseal_session_config_new(const char *format,
+                                            size_t format_len,
+                                            struct polyseal_session_config **config_out);
+
+/**
+ * Sets the session cookie's name (`name_len` bytes of UTF-8, no NUL needed). For the `native`
+ * format the name is also bound into every token, so a token moved to another cookie fails.
+ * `polyseal_session_manager_new` checks it (`POLYSEAL_STATUS_INVALID_COOKIE` for a name that is
+ * not an RFC 6265 token or breaks a `__Host-`/`__Secure-` prefix rule).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text.
+ *
+ * # Safety
+ * `config` must be NULL or a live configuration used by no other thread during the call;
+ * `name` must be NULL or readable for `name_len` bytes.
+ */
+polyseal_status polyseal_session_config_set_cookie_name(struct polyseal_session_config *config,
+                                                        const char *name,
+                                                        size_t name_len);
+
+/**
+ * Sets the absolute lifetime of a session, in seconds from its creation; 0 turns it off. For
+ * `iron-session` this is its `ttl`. `polyseal_session_manager_new` refuses more than 400 days
+ * (34560000 s) with `POLYSEAL_STATUS_INVALID_OPTION`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `config` is NULL.
+ *
+ * # Safety
+ * `config` must be NULL or a live configuration used by no other thread during the call.
+ */
+polyseal_status polyseal_session_config_set_max_age_s(struct polyseal_session_config *config,
+                                                      uint64_t max_age_s);
+
+/**
+ * Sets the sliding idle timeout, in seconds; 0 (the default) turns it off. Each save moves the
+ * session's `lastSeenAt` to now; a session unused for longer ends, and one loaded more than
+ * half the window after its `lastSeenAt` reports `polyseal_session_needs_reseal`.
+ * `polyseal_session_manager_new` refuses more than 400 days, and any idle timeout for
+ * `iron-session` (it keeps no `lastSeenAt`), with `POLYSEAL_STATUS_INVALID_OPTION`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `config` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_max_age_s`.
+ */
+polyseal_status polyseal_session_config_set_idle_timeout_s(struct polyseal_session_config *config,
+                                                           uint64_t idle_timeout_s);
+
+/**
+ * Replaces the session cookie's attributes with a copy of `options` (`Domain`, `Path`,
+ * `Secure`, `HttpOnly`, `SameSite`, `Partitioned`, `Priority`); `options` may be freed right
+ * after. `Expires` and `Max-Age` are computed by every save from the session's lifetime, as the
+ * style writes them, and override those of `options`. `polyseal_session_manager_new` checks the
+ * attributes with the cookie name (`POLYSEAL_STATUS_INVALID_COOKIE`).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+ *
+ * # Safety
+ * `config` as for `polyseal_session_config_set_max_age_s`; `options` must be NULL or live
+ * options not being changed by another thread.
+ */
+polyseal_status polyseal_session_config_set_cookie_options(struct polyseal_session_config *config,
+                                                           const struct polyseal_cookie_options *options);
+
+/**
+ * Sets how `Set-Cookie` lines are written, by name (`name_len` bytes): `"polyseal"`,
+ * `"h3-v1"`, `"h3-v2"` or `"iron-session"` (see `polyseal_set_cookie`).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for another name and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text; on failure the
+ * configuration is unchanged.
+ *
+ * # Safety
+ * `config` as for `polyseal_session_config_set_max_age_s`; `name` must be NULL or readable for
+ * `name_len` bytes.
+ */
+polyseal_status polyseal_session_config_set_style(struct polyseal_session_config *config,
+                                                  const char *name,
+                                                  size_t name_len);
+
+/**
+ * Sets the chunk scheme used to read, write and delete the session cookie, by name
+ * (`name_len` bytes): `"none"`, `"h3"` or `"iron-session"` (see `polyseal_chunk_set_cookies`).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_OPTION` for another name and
+ * `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers or non-UTF-8 text; on failure the
+ * configuration is unchanged.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_style`.
+ */
+polyseal_status polyseal_session_config_set_chunking(struct polyseal_session_config *config,
+                                                     const char *name,
+                                                     size_t name_len);
+
+/**
+ * Sets whether a session too large for one cookie is split into chunks (otherwise a save
+ * fails with `POLYSEAL_STATUS_TOO_LARGE`). `polyseal_session_manager_new` refuses `split`
+ * with the chunk scheme `"none"` (`POLYSEAL_STATUS_INVALID_OPTION`).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `config` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_max_age_s`.
+ */
+polyseal_status polyseal_session_config_set_split(struct polyseal_session_config *config,
+                                                  bool split);
+
+/**
+ * Names a request header that carries the session token and wins over the cookie, as h3's
+ * `sessionHeader` (`name_len` bytes, for example `"x-h3-session"`; its value is passed to
+ * `polyseal_session_manager_load_at`, and `polyseal_session_manager_token_at` gives the token
+ * to send back in it). NULL or length 0 turns it off, the default: the cookie only.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers with a length, or non-UTF-8
+ * text.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_style`.
+ */
+polyseal_status polyseal_session_config_set_session_header(struct polyseal_session_config *config,
+                                                           const char *name,
+                                                           size_t name_len);
+
+/**
+ * Sets whether saving a brand-new session that was never changed writes a cookie (the h3
+ * formats do by default, as h3 does; the others do not, so anonymous visitors get no cookie).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `config` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_max_age_s`.
+ */
+polyseal_status polyseal_session_config_set_save_new_sessions(struct polyseal_session_config *config,
+                                                              bool save_new_sessions);
+
+/**
+ * Sets the budget, in bytes, for the whole `Cookie` header a browser would send back after a
+ * save (the session's cookies plus the request's other cookies); a save over it fails with
+ * `POLYSEAL_STATUS_TOO_LARGE`. 0 leaves it unchecked, as the peer formats do by default;
+ * `native` and `iron` default to `POLYSEAL_COOKIE_HEADER_LIMIT`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `config` is NULL.
+ *
+ * # Safety
+ * As for `polyseal_session_config_set_max_age_s`.
+ */
+polyseal_status polyseal_session_config_set_cookie_header_limit(struct polyseal_session_config *config,
+                                                                size_t limit);
+
+/**
+ * Replaces the sealer options (iterations, skew, size and depth limits, ...) with a copy of
+ * `options`; `options` may be freed right after. Their ttl is not used: the session lifetimes
+ * decide each token's expiry. For the `native` format the cookie name bound into tokens is
+ * always the session cookie's name. `polyseal_session_manager_new` checks them
+ * (`POLYSEAL_STATUS_INVALID_OPTION`).
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+ *
+ * # Safety
+ * `config` as for `polyseal_session_config_set_max_age_s`; `options` must be NULL or live
+ * options not being changed by another thread.
+ */
+polyseal_status polyseal_session_config_set_sealer_options(struct polyseal_session_config *config,
+                                                           const struct polyseal_options *options);
+
+/**
+ * Frees a session configuration. Accepts NULL. Managers built from it keep their own copy.
+ *
+ * # Safety
+ * `config` must be NULL or a live configuration that no other thread is using, not used again
+ * afterwards.
+ */
+void polyseal_session_config_free(struct polyseal_session_config *config);
 
 /**
  * The name of a status code: `"OK"` for 0, otherwise core's error name such as `"EXPIRED"`

@@ -65,6 +65,99 @@ export declare class Sealer {
   toJSON(): SealerInfo
 }
 
+/**
+ * A loaded session: its id, times and state from core, its `data` a plain object to change.
+ *
+ * Sessions come from `SessionManager#load`; they cannot be constructed. `toJSON()` and
+ * `util.inspect` show the id and state only, never the data or a token.
+ */
+export declare class Session {
+  /**
+   * The session id: a UUID v4 for the h3 formats, 22 base64url characters for `native` and
+   * `iron`, `""` for `iron-session` (which seals the data alone).
+   */
+  get id(): string
+  /** Creation time in ms since the Unix epoch (0 for `iron-session`). */
+  get createdAt(): number
+  /** Last time the session was saved with an idle timeout on, in ms, or `null`. */
+  get lastSeenAt(): number | null
+  /**
+   * The session data: a plain object to read and change; the next save picks changes up.
+   * Assigning a new plain object replaces it.
+   */
+  get data(): Record<string, unknown>
+  set data(data: Record<string, unknown>)
+  /** No valid session cookie (or header) was presented: a fresh session. */
+  get isNew(): boolean
+  /**
+   * Why a presented cookie was not accepted (its `code`: `EXPIRED`, `BAD_SEAL`, ...), or
+   * `null`. It describes this request's cookie and stays set after a save.
+   */
+  get rejection(): import('./lib/index').PolysealError | null
+  /**
+   * The next save reseals the cookie even without a change (old key, legacy h3 1.x seal,
+   * idle refresh due).
+   */
+  get needsReseal(): boolean
+  /** The session was cleared in this request; saving it is `SESSION_CLEARED`. */
+  get isCleared(): boolean
+  /** The id and state, without the data: a session never serializes its data or a token. */
+  toJSON(): SessionInfo
+}
+
+/**
+ * Loads, saves and clears sessions for one configuration; build it once and share it.
+ *
+ * ```js
+ * const sessions = new SessionManager(keyring, { format: 'h3-v2', maxAge: 3600 })
+ * const session = sessions.load(req.headers.cookie)         // never throws on a bad cookie
+ * session.data.visits = (session.data.visits ?? 0) + 1
+ * res.setHeader('Set-Cookie', sessions.save(session))       // [] when nothing changed
+ * ```
+ */
+export declare class SessionManager {
+  constructor(keyring: Keyring | Secret | ReadonlyArray<KeyringEntry> | Readonly<Record<string, Secret | KeyringEntry>>, options?: SessionOptions)
+  /** The wire format. */
+  get format(): Format
+  /** The session cookie's name. */
+  get name(): string
+  /**
+   * Loads the session a request presents, or starts a new one. Never throws because of the
+   * cookie: a missing, damaged, expired or foreign one gives a new session whose `rejection`
+   * says why. `cookieHeader` is the request's `Cookie` header (`undefined`/`null`: none).
+   */
+  load(cookieHeader?: string | null, options?: LoadOptions): Session
+  /** `load` on the libuv thread pool. */
+  loadAsync(cookieHeader?: string | null, options?: LoadOptions): Promise<Session>
+  /**
+   * Merges `patch` into `session.data` (top-level keys replace, as `Object.assign`) and
+   * saves: the `Set-Cookie` lines to send, always at least one.
+   */
+  update(session: Session, patch: Record<string, unknown>, options?: CallOptions): Array<string>
+  /** `update` on the libuv thread pool. The patch is merged into `session.data` at once. */
+  updateAsync(session: Session, patch: Record<string, unknown>, options?: CallOptions): Promise<string[]>
+  /**
+   * The `Set-Cookie` lines that persist the session: `[]` when nothing needs writing (no
+   * change, no reseal due, a new untouched session outside the h3 formats).
+   */
+  save(session: Session, options?: CallOptions): Array<string>
+  /** `save` on the libuv thread pool. */
+  saveAsync(session: Session, options?: CallOptions): Promise<string[]>
+  /**
+   * Clears the session: the lines that delete the cookie and every chunk. The session is
+   * terminal afterwards (`SESSION_CLEARED` from `save`, `update` and `token`) and its
+   * `data` is a new empty object.
+   */
+  clear(session: Session, options?: CallOptions): Array<string>
+  /**
+   * The session's token as a save would seal it, without cookie lines: for a session
+   * header transport (h3's `x-h3-session`).
+   */
+  token(session: Session, options?: CallOptions): string
+  /** The format, cookie name and key ids: a manager never serializes its secrets. */
+  toJSON(): SessionManagerInfo
+}
+
 /** Per-call options of `seal`/`unseal`. */
 export interface CallOptions {
   /** The time to seal or unseal at, in ms since the Unix epoch (default: the system clock). */
@@ -255,6 +348,14 @@ export interface KeyringOptions {
   current?: string
 }
 
+/** Options of `SessionManager#load`. */
+export interface LoadOptions {
+  /** The value of the configured session header, if the request has one. */
+  sessionHeader?: string | null
+  /** The time to load at, in ms since the Unix epoch (default: the system clock). */
+  now?: number
+}
+
 /**
  * Whole seconds from `now` until `expires`, rounded down, never negative: the `maxAge` that
  * goes with an `expires`.
@@ -329,6 +430,71 @@ export declare function sealIron(object: unknown, password: Secret | KeyringEntr
 
 /** A password string (at least 32 characters) or a raw 32-byte key. */
 export type Secret = string | Uint8Array
+
+/** What `JSON.stringify(session)` shows: never the data or a token. */
+export interface SessionInfo {
+  /** The session id. */
+  id: string
+  /** Creation time, ms since the Unix epoch. */
+  createdAt: number
+  /** Last save with an idle timeout on, ms since the Unix epoch, or `null`. */
+  lastSeenAt: number | null
+  /** No valid session was presented. */
+  isNew: boolean
+  /** The code of the rejection, or `null`. */
+  rejection: string | null | null
+  /** The next save reseals the cookie. */
+  needsReseal: boolean
+  /** The session was cleared. */
+  isCleared: boolean
+}
+
+/** What `JSON.stringify(manager)` shows: the format, cookie name and key ids, never secrets. */
+export interface SessionManagerInfo {
+  /** The wire format. */
+  format: Format
+  /** The session cookie's name. */
+  name: string
+  /** The keyring's ids. */
+  keyring: KeyringInfo
+}
+
+/**
+ * How a `SessionManager` loads, seals and writes sessions. Every field is optional; unset
+ * keeps the format's default (`docs/SESSIONS.md`). Lifetimes are in seconds, `skew` in ms.
+ */
+export interface SessionOptions {
+  /** The token format (default `"native"`), which also picks the defaults of every other field. */
+  format?: Format
+  /** The session cookie's name (`session`, `h3` for the h3 formats, `iron-session`). */
+  name?: string
+  /** Absolute lifetime from creation, in seconds; `null` turns it off. */
+  maxAge?: number | null
+  /** Sliding idle timeout, in seconds; `null` turns it off (the default). */
+  idleTimeout?: number | null
+  /**
+   * The cookie attributes, replacing the format's (spread `cookieDefaults(style)` to extend
+   * them). A session with a lifetime gets its `Expires` (and for the `polyseal` style its
+   * `Max-Age`) from that lifetime on every save.
+   */
+  cookie?: Omit<CookieOptions, 'style'>
+  /** Whose form the `Set-Cookie` lines take. */
+  style?: CookieStyle
+  /** How chunks are named, read, written and deleted. */
+  chunking?: ChunkScheme
+  /** Spread a session too large for one cookie over chunks (else a save is `TOO_LARGE`). */
+  split?: boolean
+  /** A request header whose token wins over the cookie (h3's `x-h3-session`); `null`: off. */
+  sessionHeader?: string | null
+  /** Whether saving a new, untouched session writes a cookie (the h3 formats do). */
+  saveNewSessions?: boolean
+  /** Most bytes of the `Cookie` header a browser sends back after a save; `null`: unchecked. */
+  cookieHeaderLimit?: number | null
+  /** PBKDF2 iterations of the Fe26.2 formats; unset keeps the format's. */
+  iterations?: number
+  /** Tolerated clock skew on token times, in ms. */
+  skew?: number
+}
 
 /** One `Set-Cookie` line: `setCookie('session', token, { path: '/', secure: true })`. */
 export declare function setCookie(name: string, value: string, options?: CookieOptions): string

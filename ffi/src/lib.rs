@@ -17,6 +17,8 @@ mod cookie_options;
 mod keyring;
 mod options;
 mod sealer;
+mod session;
+mod session_config;
 mod status;
 mod version;
 
@@ -28,5 +30,7 @@ pub use cookie_options::*;
 pub use keyring::*;
 pub use options::*;
 pub use sealer::*;
+pub use session::*;
+pub use session_config::*;
 pub use status::*;
 pub use version::*;

@@ -307,6 +307,84 @@ bool json_equal(const json *a, const json *b) {
     return false;
 }
 
+typedef struct {
+    char *p;
+    size_t len;
+    size_t cap;
+    bool failed;
+} text_buf;
+
+static void put(text_buf *out, const char *bytes, size_t n) {
+    if (out->failed) return;
+    if (out->cap - out->len <= n) {
+        size_t next = (out->cap + n) * 2 + 16;
+        char *p = realloc(out->p, next);
+        if (p == NULL) {
+            out->failed = true;
+            return;
+        }
+        out->p = p;
+        out->cap = next;
+    }
+    memcpy(out->p + out->len, bytes, n);
+    out->len += n;
+}
+
+static void put_string(text_buf *out, const char *text, size_t len) {
+    put(out, "\"", 1);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        char escaped[8];
+        if (c == '"' || c == '\\') {
+            escaped[0] = '\\';
+            escaped[1] = (char)c;
+            put(out, escaped, 2);
+        } else if (c < 0x20) {
+            snprintf(escaped, sizeof escaped, "\\u%04x", c);
+            put(out, escaped, 6);
+        } else {
+            put(out, &text[i], 1);
+        }
+    }
+    put(out, "\"", 1);
+}
+
+static void put_value(text_buf *out, const json *value) {
+    switch (value->kind) {
+    case J_NULL: put(out, "null", 4); break;
+    case J_BOOL: value->boolean ? put(out, "true", 4) : put(out, "false", 5); break;
+    case J_NUMBER: put(out, value->text, value->len); break;
+    case J_STRING: put_string(out, value->text, value->len); break;
+    case J_ARRAY:
+    case J_OBJECT: {
+        bool object = value->kind == J_OBJECT;
+        put(out, object ? "{" : "[", 1);
+        for (size_t i = 0; i < value->len; i++) {
+            if (i > 0) put(out, ",", 1);
+            if (object) {
+                put_string(out, value->keys[i], strlen(value->keys[i]));
+                put(out, ":", 1);
+            }
+            put_value(out, &value->items[i]);
+        }
+        put(out, object ? "}" : "]", 1);
+        break;
+    }
+    }
+}
+
+char *json_stringify(const json *value, size_t *len_out) {
+    text_buf out = {NULL, 0, 0, false};
+    put_value(&out, value);
+    put(&out, "", 1); /* the NUL */
+    if (out.failed) {
+        free(out.p);
+        return NULL;
+    }
+    *len_out = out.len - 1;
+    return out.p;
+}
+
 char *read_file(const char *path, size_t *len_out) {
     FILE *f = fopen(path, "rb");
     char *buf = NULL;

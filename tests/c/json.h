@@ -31,6 +31,9 @@ const json *json_get(const json *value, const char *key);
 const char *json_str(const json *value);
 /* Structural equality: numbers by value, object members regardless of order. */
 bool json_equal(const json *a, const json *b);
+/* Compact JSON text of a parsed value (numbers as written, keys in order), NUL-terminated, with
+ * its length in *len_out; the caller frees it. NULL when out of memory. */
+char *json_stringify(const json *value, size_t *len_out);
 /* The whole file, NUL-terminated; NULL on failure. */
 char *read_file(const char *path, size_t *len_out);
 

@@ -7,6 +7,8 @@ import type { Format, IronOptions } from '../index'
 export {
   Keyring,
   Sealer,
+  SessionManager,
+  Session,
   seal,
   unseal,
   sealAsync,
@@ -42,11 +44,15 @@ export type {
   KeyringEntry,
   KeyringInfo,
   KeyringOptions,
+  LoadOptions,
   Priority,
   SameSite,
   SealerInfo,
   SealerOptions,
   Secret,
+  SessionInfo,
+  SessionManagerInfo,
+  SessionOptions,
   Unsealed,
 } from '../index'
 

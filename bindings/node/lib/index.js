@@ -33,9 +33,22 @@ const ironDefaults = Object.freeze({
   integrity: Object.freeze(defaults.integrity),
 })
 
+// A session shows its id and state, never its data (which may be personal) or a token.
+const { Session } = native
+const inspect = Symbol.for('nodejs.util.inspect.custom')
+Object.defineProperty(Session.prototype, inspect, {
+  value: function (depth, options, show) {
+    const fields = { id: this.id, isNew: this.isNew, rejection: this.rejection?.code ?? null }
+    return `Session ${show(fields, options)}`
+  },
+  writable: true,
+  configurable: true,
+})
+
 const {
   Keyring,
   Sealer,
+  SessionManager,
   seal,
   unseal,
   sealAsync,
@@ -59,6 +72,8 @@ const {
 module.exports = {
   Keyring,
   Sealer,
+  SessionManager,
+  Session,
   seal,
   unseal,
   sealAsync,

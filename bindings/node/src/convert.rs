@@ -140,7 +140,7 @@ impl Reader<'_> {
                 self.napi(check_status!(unsafe {
                     sys::napi_get_value_double(env, value, &mut number)
                 }))?;
-                Number::from_f64(number)
+                json_number(number)
                     .map(Value::Number)
                     .ok_or_else(|| Self::reject(&format!("the number {number}")))
             }
@@ -215,6 +215,21 @@ impl Reader<'_> {
                  instance)",
             ));
         }
+        let map = self
+            .entries(value, depth)?
+            .into_iter()
+            .filter_map(|entry| Some((entry.name, entry.json?)))
+            .collect();
+        Ok(Value::Object(map))
+    }
+
+    /// The own enumerable string-keyed properties of a plain object, each read once.
+    fn entries(
+        &mut self,
+        value: sys::napi_value,
+        depth: usize,
+    ) -> std::result::Result<Vec<Entry>, Located> {
+        let env = self.env.raw();
         let mut keys = ptr::null_mut();
         self.napi(check_status!(unsafe {
             sys::napi_get_all_property_names(
@@ -230,7 +245,7 @@ impl Reader<'_> {
         self.napi(check_status!(unsafe {
             sys::napi_get_array_length(env, keys, &mut count)
         }))?;
-        let mut map = Map::new();
+        let mut entries = Vec::with_capacity(count.min(1024) as usize);
         for index in 0..count {
             let mut key = ptr::null_mut();
             self.napi(check_status!(unsafe {
@@ -248,18 +263,90 @@ impl Reader<'_> {
                 }
             });
             match converted {
-                Ok(Some(item)) => {
-                    map.insert(name, item);
-                }
-                Ok(None) => {}
+                Ok(json) => entries.push(Entry {
+                    name,
+                    key,
+                    item,
+                    json,
+                }),
                 Err(mut located) => {
                     located.path.push(Step::Key(name));
                     return Err(located);
                 }
             }
         }
-        Ok(Value::Object(map))
+        Ok(entries)
     }
+}
+
+/// One own property of an object read from JavaScript.
+pub struct Entry {
+    /// The key.
+    pub name: String,
+    /// The key as a JavaScript string.
+    pub key: sys::napi_value,
+    /// The JavaScript value.
+    pub item: sys::napi_value,
+    /// The value as JSON; `None` when it is `undefined` (left out, as `JSON.stringify` does).
+    pub json: Option<Value>,
+}
+
+/// The own enumerable properties of the plain object `value`, each read once (getters run
+/// once), with their values converted as [`from_js`] converts them; for merges that keep the
+/// caller's values as `Object.assign` does. Anything but a plain object is `INVALID_ARGUMENT`.
+pub fn entries_from_js(
+    env: &Env,
+    value: sys::napi_value,
+    max_depth: usize,
+    label: &str,
+) -> Outcome<Vec<Entry>> {
+    let raw = env.raw();
+    let fail = |e| Failure::from_napi(env, ErrorCode::InvalidArgument, label, e);
+    let plain = type_of(raw, value).map_err(fail)? == ValueType::Object
+        && !array_is_array(raw, value).map_err(fail)?
+        && is_plain_object(raw, value).map_err(fail)?;
+    if !plain {
+        return Err(Failure::invalid_argument(format!(
+            "{label} must be a plain object"
+        )));
+    }
+    let mut reader = Reader {
+        env,
+        max_depth: max_depth.min(HARD_MAX_DEPTH),
+        nodes_left: MAX_NODES,
+    };
+    let depth = 1;
+    let entries = if depth > reader.max_depth {
+        Err(Located::from(Failure::new(
+            ErrorCode::InvalidJson,
+            format!("the value nests deeper than {} levels", reader.max_depth),
+        )))
+    } else {
+        reader.entries(value, depth)
+    };
+    entries.map_err(|located| {
+        let at = render_path(label, &located.path);
+        located.failure.context(&format!("{at}: "))
+    })
+}
+
+/// The JSON number that `JSON.parse(JSON.stringify(number))` reads back: a whole number in the
+/// 64-bit integer range is an integer (`JSON.stringify` prints it without a fraction, and core's
+/// parser reads such text as an integer), anything else a float; `None` for NaN and infinities.
+/// So data read from JavaScript compares equal to the same data unsealed from a token, and a
+/// session save sees no change where there is none.
+fn json_number(number: f64) -> Option<Number> {
+    // 2^63 and 2^64 are exact in f64; every whole f64 below them converts exactly.
+    const I64_MIN: f64 = -9_223_372_036_854_775_808.0;
+    const U64_END: f64 = 18_446_744_073_709_551_616.0;
+    if number.fract() == 0.0 && (I64_MIN..U64_END).contains(&number) {
+        return Some(if number < 0.0 {
+            Number::from(number as i64)
+        } else {
+            Number::from(number as u64)
+        });
+    }
+    Number::from_f64(number)
 }
 
 fn type_of(env: sys::napi_env, value: sys::napi_value) -> Result<ValueType> {
@@ -372,42 +459,84 @@ pub fn to_js(env: sys::napi_env, value: &Value) -> Result<sys::napi_value> {
                 check_status!(unsafe { sys::napi_set_element(env, out, index as u32, item) })?;
             }
         }
-        Value::Object(map) => {
-            check_status!(unsafe { sys::napi_create_object(env, &mut out) })?;
-            for (key, item) in map {
-                let mut name = ptr::null_mut();
-                check_status!(unsafe {
-                    sys::napi_create_string_utf8(
-                        env,
-                        key.as_ptr().cast(),
-                        key.len() as isize,
-                        &mut name,
-                    )
-                })?;
-                let property = sys::napi_property_descriptor {
-                    utf8name: ptr::null(),
-                    name,
-                    method: None,
-                    getter: None,
-                    setter: None,
-                    value: to_js(env, item)?,
-                    attributes: sys::PropertyAttributes::writable
-                        | sys::PropertyAttributes::enumerable
-                        | sys::PropertyAttributes::configurable,
-                    data: ptr::null_mut(),
-                };
-                // Defining (not assigning) keeps `__proto__` an ordinary key and never runs a
-                // setter someone put on `Object.prototype`, exactly like `JSON.parse`.
-                check_status!(unsafe { sys::napi_define_properties(env, out, 1, &property) })?;
-            }
-        }
+        Value::Object(map) => out = object_to_js(env, map)?,
     }
     Ok(out)
+}
+
+/// Builds the plain object of `map`, as `JSON.parse` would.
+pub fn object_to_js(env: sys::napi_env, map: &Map<String, Value>) -> Result<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    check_status!(unsafe { sys::napi_create_object(env, &mut out) })?;
+    for (key, item) in map {
+        let mut name = ptr::null_mut();
+        check_status!(unsafe {
+            sys::napi_create_string_utf8(env, key.as_ptr().cast(), key.len() as isize, &mut name)
+        })?;
+        define(env, out, name, to_js(env, item)?)?;
+    }
+    Ok(out)
+}
+
+/// Creates or replaces the own data property `name` of `object`, writable, enumerable and
+/// configurable. Defining (not assigning) keeps `__proto__` an ordinary key and never runs a
+/// setter someone put on `Object.prototype`, exactly like `JSON.parse`.
+pub fn define(
+    env: sys::napi_env,
+    object: sys::napi_value,
+    name: sys::napi_value,
+    value: sys::napi_value,
+) -> Result<()> {
+    let property = sys::napi_property_descriptor {
+        utf8name: ptr::null(),
+        name,
+        method: None,
+        getter: None,
+        setter: None,
+        value,
+        attributes: sys::PropertyAttributes::writable
+            | sys::PropertyAttributes::enumerable
+            | sys::PropertyAttributes::configurable,
+        data: ptr::null_mut(),
+    };
+    check_status!(unsafe { sys::napi_define_properties(env, object, 1, &property) })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_read_as_integers_as_json_parse_would_give_them() {
+        let text = |n: f64| json_number(n).map(|n| Value::Number(n).to_string());
+        assert_eq!(json_number(1.0), Some(Number::from(1u64)));
+        assert_eq!(json_number(-0.0), Some(Number::from(0u64)));
+        assert_eq!(json_number(-5.0), Some(Number::from(-5i64)));
+        assert_eq!(
+            json_number(1e19),
+            Some(Number::from(10_000_000_000_000_000_000u64))
+        );
+        assert_eq!(text(1.5).as_deref(), Some("1.5"));
+        // Beyond the 64-bit range core's parser reads a float too.
+        assert!(json_number(2e19).is_some_and(|n| n.is_f64()));
+        assert!(json_number(-1e19).is_some_and(|n| n.is_f64()));
+        assert_eq!(json_number(f64::NAN), None);
+        assert_eq!(json_number(f64::INFINITY), None);
+        for n in [
+            0.0,
+            1.0,
+            -7.0,
+            1.5,
+            1e19,
+            2e19,
+            -1e19,
+            9_007_199_254_740_993.0,
+        ] {
+            let parsed: Value =
+                serde_json::from_str(&polyseal::json::to_js_string(&Value::from(n))).expect("JSON");
+            assert_eq!(Some(parsed), json_number(n).map(Value::Number), "{n}");
+        }
+    }
 
     #[test]
     fn paths_render_like_javascript_accessors() {

@@ -13,7 +13,7 @@ use polyseal::ErrorCode;
 use polyseal::cookie;
 
 use crate::error::{Failure, Outcome, guard};
-use crate::options::{self, signed, string_arg, whole};
+use crate::options::{self, is_nullish, signed, string_arg, whole};
 
 /// Parsed cookies: `[name, value]` pairs in header order.
 type Pairs = Vec<(String, String)>;
@@ -95,7 +95,9 @@ pub struct CookieOptions<'env> {
     pub style: Option<String>,
 }
 
-const COOKIE_KEYS: &[&str] = &[
+/// The attribute keys of `CookieOptions`: everything but `style`. A session manager's `cookie`
+/// option takes these only (its style is an option of its own).
+pub const ATTRIBUTE_KEYS: &[&str] = &[
     "maxAge",
     "expires",
     "domain",
@@ -105,8 +107,9 @@ const COOKIE_KEYS: &[&str] = &[
     "sameSite",
     "partitioned",
     "priority",
-    "style",
 ];
+
+const STYLE_KEYS: &[&str] = &["style"];
 
 /// A style's default session cookie attributes (`cookieDefaults`); spread it into
 /// `CookieOptions`.
@@ -185,7 +188,8 @@ pub fn set_cookie(
     guard(&env, || {
         let name = string_arg(&env, &name, "name")?;
         let value = string_arg(&env, &value, "value")?;
-        let (attributes, style) = cookie_options(&env, options.as_ref(), &[COOKIE_KEYS])?;
+        let (attributes, style) =
+            cookie_options(&env, options.as_ref(), &[ATTRIBUTE_KEYS, STYLE_KEYS])?;
         Ok(cookie::set_cookie(&name, &value, &attributes, style)?)
     })
 }
@@ -195,7 +199,8 @@ pub fn set_cookie(
 pub fn delete_cookie(env: Env, name: Unknown, options: Option<Unknown>) -> Result<String> {
     guard(&env, || {
         let name = string_arg(&env, &name, "name")?;
-        let (attributes, style) = cookie_options(&env, options.as_ref(), &[COOKIE_KEYS])?;
+        let (attributes, style) =
+            cookie_options(&env, options.as_ref(), &[ATTRIBUTE_KEYS, STYLE_KEYS])?;
         Ok(cookie::deletion_cookie(&name, &attributes, style)?)
     })
 }
@@ -228,7 +233,7 @@ pub fn chunk_set_cookies(
     guard(&env, || {
         let name = string_arg(&env, &name, "name")?;
         let value = string_arg(&env, &value, "value")?;
-        let allowed = &[COOKIE_KEYS, CHUNK_KEYS];
+        let allowed = &[ATTRIBUTE_KEYS, STYLE_KEYS, CHUNK_KEYS];
         let (attributes, style) = cookie_options(&env, options.as_ref(), allowed)?;
         let chunking: ChunkOptions = required(&env, options.as_ref(), allowed)?;
         let scheme = cookie::ChunkScheme::from_name(&chunking.scheme)?;
@@ -258,7 +263,7 @@ pub fn chunk_deletion_cookies(
 ) -> Result<Vec<String>> {
     guard(&env, || {
         let name = string_arg(&env, &name, "name")?;
-        let allowed = &[COOKIE_KEYS, CHUNK_DELETION_KEYS];
+        let allowed = &[ATTRIBUTE_KEYS, STYLE_KEYS, CHUNK_DELETION_KEYS];
         let (attributes, style) = cookie_options(&env, options.as_ref(), allowed)?;
         let chunking: ChunkDeletionOptions = required(&env, options.as_ref(), allowed)?;
         let scheme = cookie::ChunkScheme::from_name(&chunking.scheme)?;
@@ -392,11 +397,28 @@ fn cookie_options(
         ));
     };
     let style = cookie::CookieStyle::from_name(options.style.as_deref().unwrap_or("polyseal"))?;
+    Ok((attributes(env, options)?, style))
+}
+
+/// Reads the cookie attributes alone (no `style`), as a session manager's `cookie` option;
+/// `None` for `undefined` or `null`.
+pub fn cookie_attributes(
+    env: &Env,
+    value: Option<&Unknown>,
+    label: &str,
+) -> Outcome<Option<cookie::CookieOptions>> {
+    options::read::<CookieOptions>(env, value, label, &[ATTRIBUTE_KEYS])?
+        .map(|options| attributes(env, options))
+        .transpose()
+}
+
+/// Core's attributes from the JavaScript ones; every check on values is core's.
+fn attributes(env: &Env, options: CookieOptions) -> Outcome<cookie::CookieOptions> {
     let expires_ms = match &options.expires {
         Some(expires) => Some(instant(env, expires, "expires")?),
         None => None,
     };
-    let attributes = cookie::CookieOptions {
+    Ok(cookie::CookieOptions {
         max_age: signed("maxAge", options.max_age)?,
         expires_ms,
         domain: options.domain,
@@ -414,8 +436,7 @@ fn cookie_options(
             .as_deref()
             .map(cookie::Priority::from_name)
             .transpose()?,
-    };
-    Ok((attributes, style))
+    })
 }
 
 /// Reads an options object that must be given (it names the scheme).
@@ -527,11 +548,4 @@ fn number(env: &Env, value: &Unknown, name: &str) -> Outcome<f64> {
     }
     // SAFETY: a number value of this env.
     unsafe { f64::from_napi_value(env.raw(), value.raw()) }.map_err(fail)
-}
-
-fn is_nullish(env: &Env, value: &Unknown, name: &str) -> Outcome<bool> {
-    let kind = value
-        .get_type()
-        .map_err(|e| Failure::from_napi(env, ErrorCode::InvalidArgument, name, e))?;
-    Ok(matches!(kind, ValueType::Undefined | ValueType::Null))
 }

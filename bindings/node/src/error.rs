@@ -132,6 +132,12 @@ pub fn throwable(env: &Env, failure: Failure) -> napi::Error {
 }
 
 fn build_error(env: &Env, failure: Failure) -> Result<napi::Error> {
+    Ok(napi::Error::from(error_object(env, failure)?.to_unknown()))
+}
+
+/// The `PolysealError` instance for `failure`, as a value (a session's `rejection`) rather than
+/// something to throw.
+pub fn error_object(env: &Env, failure: Failure) -> Result<Object<'_>> {
     let Failure {
         code,
         message,
@@ -175,7 +181,7 @@ fn build_error(env: &Env, failure: Failure) -> Result<napi::Error> {
             error
         }
     };
-    Ok(napi::Error::from(error.to_unknown()))
+    Ok(error)
 }
 
 /// Runs an export's body, turning a panic into an `INTERNAL` error and any [`Failure`] into a

@@ -15,6 +15,7 @@ mod iron;
 mod keyring;
 mod options;
 mod sealer;
+mod session;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;

@@ -153,6 +153,14 @@ pub fn string_arg(env: &Env, value: &Unknown, label: &str) -> Outcome<String> {
     unsafe { String::from_napi_value(env.raw(), value.raw()) }.map_err(fail)
 }
 
+/// Whether an argument is `undefined` or `null`.
+pub fn is_nullish(env: &Env, value: &Unknown, name: &str) -> Outcome<bool> {
+    let kind = value
+        .get_type()
+        .map_err(|e| Failure::from_napi(env, ErrorCode::InvalidArgument, name, e))?;
+    Ok(matches!(kind, ValueType::Undefined | ValueType::Null))
+}
+
 /// A non-negative integer option no larger than `max`.
 pub fn whole(name: &str, value: Option<f64>, max: u64) -> Outcome<Option<u64>> {
     let Some(number) = value else { return Ok(None) };

@@ -294,7 +294,7 @@ pub fn caught<T>(job: impl FnOnce() -> Outcome<T>) -> Outcome<T> {
     catch_unwind(AssertUnwindSafe(job)).unwrap_or_else(|_| Err(internal_panic()))
 }
 
-fn missing_job() -> Failure {
+pub fn missing_job() -> Failure {
     Failure::new(ErrorCode::Internal, "the task ran twice")
 }
 

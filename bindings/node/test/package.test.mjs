@@ -30,6 +30,8 @@ const PUBLIC = [
   'Keyring',
   'PolysealError',
   'Sealer',
+  'Session',
+  'SessionManager',
   'chunkDeletionCookies',
   'chunkSetCookies',
   'chunkState',

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
 
-import { ERROR_CODES, PolysealError } from 'polyseal'
+import { ERROR_CODES, Keyring, PolysealError } from 'polyseal'
 
 export const packageDir = fileURLToPath(new URL('..', import.meta.url))
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
@@ -44,4 +44,20 @@ export async function rejectsCode(promise, code) {
     return assertPolysealError(error, code)
   })
   return caught
+}
+
+function secretOf(spec) {
+  if ('password' in spec) return spec.password
+  if ('keyHex' in spec) return Buffer.from(spec.keyHex, 'hex')
+  throw new Error(`a secret needs password or keyHex: ${JSON.stringify(spec)}`)
+}
+
+/** A keyring in the vector-file form (`{current, entries: [...]}`, docs/VECTORS.md). */
+export function keyringFrom(spec) {
+  const entries = spec.entries.map((entry) =>
+    'encryption' in entry
+      ? { id: entry.id, encryption: secretOf(entry.encryption), integrity: secretOf(entry.integrity) }
+      : { id: entry.id, secret: secretOf(entry) },
+  )
+  return new Keyring(entries, spec.current === undefined ? undefined : { current: spec.current })
 }

@@ -1,6 +1,8 @@
 // Runs every shared vector file in tests/vectors/ (docs/VECTORS.md) through the Node API and
 // asserts that each file's numberOfTests cases were executed. Sealing files (seal / unseal ops)
 // and cookies.json (cookie ops) are told apart by each case's op; an unknown op fails.
+// sessions.json holds flows (steps against one SessionManager): session-flows.mjs runs each flow
+// twice, with the sync calls and with loadAsync / updateAsync / saveAsync.
 
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -8,7 +10,6 @@ import { join } from 'node:path'
 import test from 'node:test'
 
 import {
-  Keyring,
   Sealer,
   chunkDeletionCookies,
   chunkSetCookies,
@@ -21,7 +22,8 @@ import {
   setCookie,
 } from 'polyseal'
 
-import { assertPolysealError, repoRoot } from './support.mjs'
+import { runFlow } from './session-flows.mjs'
+import { assertPolysealError, keyringFrom, repoRoot } from './support.mjs'
 
 const vectorDir = join(repoRoot, 'tests', 'vectors')
 const files = readdirSync(vectorDir)
@@ -43,21 +45,6 @@ const SEALER_OPTIONS = {
   iterations: 'iterations',
   saltBits: 'saltBits',
   localtimeOffset: 'localtimeOffset',
-}
-
-function secretOf(spec) {
-  if ('password' in spec) return spec.password
-  if ('keyHex' in spec) return Buffer.from(spec.keyHex, 'hex')
-  throw new Error(`a secret needs password or keyHex: ${JSON.stringify(spec)}`)
-}
-
-export function keyringFrom(spec) {
-  const entries = spec.entries.map((entry) =>
-    'encryption' in entry
-      ? { id: entry.id, encryption: secretOf(entry.encryption), integrity: secretOf(entry.integrity) }
-      : { id: entry.id, secret: secretOf(entry) },
-  )
-  return new Keyring(entries, spec.current === undefined ? undefined : { current: spec.current })
 }
 
 /** The Sealer options of a case; the format comes from `options` ("native" when absent). */
@@ -186,16 +173,19 @@ function runCase(document, testCase) {
 }
 
 /** Files every checkout has, with a floor on their size so a truncated file cannot pass. */
-const EXPECTED = { 'native-v1.json': 40, 'fe26.json': 76, 'cookies.json': 125 }
+const EXPECTED = { 'native-v1.json': 40, 'fe26.json': 76, 'cookies.json': 125, 'sessions.json': 31 }
 
 test('the shared vector files are present', () => {
   for (const file of Object.keys(EXPECTED)) assert.ok(files.includes(file), `vector files: ${files}`)
 })
 
+const isFlowFile = (document) => document.tests.every((testCase) => Array.isArray(testCase.steps))
+
 for (const file of files) {
   test(`vectors: ${file}`, async (t) => {
     const document = JSON.parse(readFileSync(join(vectorDir, file), 'utf8'))
     assert.ok(Array.isArray(document.tests), 'a vector file has tests')
+    if (isFlowFile(document)) return runFlowFile(t, file, document)
     let executed = 0
     for (const testCase of document.tests) {
       await t.test(`tcId ${testCase.tcId}: ${testCase.comment}`, () => {
@@ -207,4 +197,22 @@ for (const file of files) {
     assert.equal(executed, document.numberOfTests)
     if (file in EXPECTED) assert.ok(executed >= EXPECTED[file], `only ${executed} cases`)
   })
+}
+
+async function runFlowFile(t, file, document) {
+  const totalSteps = document.tests.reduce((sum, flow) => sum + flow.steps.length, 0)
+  for (const mode of ['sync', 'async']) {
+    let flows = 0
+    let steps = 0
+    for (const flow of document.tests) {
+      await t.test(`${mode} tcId ${flow.tcId}: ${flow.comment}`, async () => {
+        steps += await runFlow(document, flow, mode)
+        flows += 1
+      })
+    }
+    t.diagnostic(`${file} (${mode}): ${flows} of ${document.numberOfTests} flows, ${steps} steps executed`)
+    assert.equal(flows, document.numberOfTests)
+    assert.equal(steps, totalSteps)
+    if (file in EXPECTED) assert.ok(flows >= EXPECTED[file], `only ${flows} flows`)
+  }
 }

@@ -7,6 +7,8 @@ import {
   Keyring,
   PolysealError,
   Sealer,
+  Session,
+  SessionManager,
   chunkDeletionCookies,
   chunkSetCookies,
   chunkState,
@@ -39,10 +41,14 @@ import type {
   Format,
   IronOptions,
   KeyringEntry,
+  LoadOptions,
   Priority,
   SameSite,
   SealerOptions,
   Secret,
+  SessionInfo,
+  SessionManagerInfo,
+  SessionOptions,
   Unsealed,
 } from 'polyseal'
 
@@ -175,7 +181,80 @@ const wrongCode: ErrorCodeName = 'NOPE'
 // @ts-expect-error: the error table is read-only
 ERROR_CODES.EXPIRED = 1
 
+const sessionOptions: SessionOptions = {
+  format: 'h3-v2',
+  name: 'h3',
+  maxAge: 3600,
+  idleTimeout: null,
+  cookie: { ...cookieDefaults('h3-v2'), domain: 'example.com' },
+  style: 'h3-v2',
+  chunking: 'h3',
+  split: true,
+  sessionHeader: null,
+  saveNewSessions: true,
+  cookieHeaderLimit: null,
+  iterations: 8192,
+  skew: 60_000,
+}
+const sessions = new SessionManager(keyrings[0]!, sessionOptions)
+const fromSecret = new SessionManager(password)
+const loadOptions: LoadOptions = { sessionHeader: null, now: Date.now() }
+const session: Session = sessions.load(undefined, loadOptions)
+fromSecret.load(null)
+fromSecret.load('a=1')
+const sessionData: Record<string, unknown> = session.data
+session.data.visits = 1
+session.data = { replaced: true }
+const sessionLines: string[] = sessions.update(session, { a: 1 }, at).concat(sessions.save(session))
+const sessionToken: string = sessions.token(session)
+const cleared: string[] = sessions.clear(session)
+const rejectionCode: ErrorCodeName | undefined = session.rejection?.code
+const sessionFields: [string, number, number | null, boolean, boolean, boolean] = [
+  session.id,
+  session.createdAt,
+  session.lastSeenAt,
+  session.isNew,
+  session.needsReseal,
+  session.isCleared,
+]
+const sessionInfo: SessionInfo = session.toJSON()
+const managerInfo: SessionManagerInfo = sessions.toJSON()
+const sessionFormat: Format = sessions.format
+
+async function asyncSessions(): Promise<string[]> {
+  const loaded: Session = await sessions.loadAsync(null, { now: 0 })
+  const updated: string[] = await sessions.updateAsync(loaded, { n: 1 })
+  return updated.concat(await sessions.saveAsync(loaded, { now: 0 }))
+}
+
+// @ts-expect-error: lifetimes are numbers of seconds
+new SessionManager(password, { maxAge: '1h' })
+// @ts-expect-error: the cookie name option is `name`
+new SessionManager(password, { cookieName: 'sid' })
+// @ts-expect-error: the style is its own option, not a cookie attribute
+new SessionManager(password, { cookie: { style: 'h3-v2' } })
+// @ts-expect-error: a Cookie header is text
+sessions.load(42)
+// @ts-expect-error: a patch is an object
+sessions.update(session, ['a'])
+// @ts-expect-error: sessions come from load
+sessions.save({ data: {} })
+// @ts-expect-error: data is an object
+session.data = 'text'
+// @ts-expect-error: the id is read-only
+session.id = 'mine'
+
 export {
+  asyncSessions,
+  cleared,
+  managerInfo,
+  rejectionCode,
+  sessionData,
+  sessionFields,
+  sessionFormat,
+  sessionInfo,
+  sessionLines,
+  sessionToken,
   asyncUsage,
   chunked,
   clearing,
