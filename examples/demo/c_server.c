@@ -296,12 +296,13 @@ static void respond_error(int fd, int status, const char *reason, const char *me
 
 /* {"id":…,"isNew":…,"data":…,"rejection":…} for the session, as the other servers answer. */
 static void describe(text *out, const polyseal_session *session, bool is_new) {
-    const char *id = "", *data = "{}";
-    size_t id_len = 0, data_len = 2;
-    int32_t reason = POLYSEAL_STATUS_OK;
+    const char *id = "", *data = "{}", *message = "";
+    size_t id_len = 0, data_len = 2, message_len = 0;
+    polyseal_status reason = POLYSEAL_STATUS_OK;
     polyseal_session_id(session, &id, &id_len);
     polyseal_session_data(session, &data, &data_len);
-    polyseal_session_rejection(session, &reason, NULL, 0);
+    polyseal_session_rejection(session, &reason, &message, &message_len);
+    if (reason != POLYSEAL_STATUS_OK) fprintf(stderr, "c: cookie refused: %s\n", message); /* logs only */
     text_puts(out, "{\"id\":");
     text_json_string(out, id, id_len);
     text_puts(out, is_new ? ",\"isNew\":true,\"data\":" : ",\"isNew\":false,\"data\":");
