@@ -179,6 +179,7 @@ impl Sealer {
         format: Format,
         options: SealerOptions,
     ) -> Result<Sealer> {
+        options.json.validate()?;
         let engine = match format.profile() {
             None => Engine::Native(native_options(&options)?),
             Some(profile) => Engine::Fe26(iron_options(profile, &options)?),
@@ -443,10 +444,19 @@ mod tests {
             skew_ms: 1500,
             ..SealerOptions::default()
         };
+        let too_deep = SealerOptions {
+            json: JsonLimits {
+                max_depth: 128,
+                ..JsonLimits::default()
+            },
+            ..SealerOptions::default()
+        };
         let cases = [
             (Format::H3V1, fe26_with_name),
             (Format::Native, native_with_iterations),
             (Format::Iron, fe26_with_ms_skew),
+            (Format::Native, too_deep.clone()),
+            (Format::H3V2, too_deep),
         ];
         for (format, options) in cases {
             let err = Sealer::with_options(ring(), format, options).unwrap_err();

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import polyseal
-from polyseal import InvalidArgumentError, InvalidJsonError
+from polyseal import ConfigError, InvalidArgumentError, InvalidJsonError
 
 from conftest import NOW, PASSWORD_A
 
@@ -155,10 +155,13 @@ def test_nesting_is_limited_to_max_depth() -> None:
 def test_very_deep_input_is_an_error_not_a_crash() -> None:
     with pytest.raises(InvalidJsonError):
         SEALER.seal_at(nested(100_000), NOW)
-    huge_limit = polyseal.Sealer(KEYRING, max_depth=10**9)
-    with pytest.raises(InvalidJsonError) as raised:
-        huge_limit.seal_at(nested(100_000), NOW)
-    assert "deeper than 512 levels" in raised.value.message
+    deepest = polyseal.Sealer(KEYRING, max_depth=127)
+    with pytest.raises(InvalidJsonError):
+        deepest.seal_at(nested(100_000), NOW)
+    # A limit the JSON parser underneath cannot honour is refused up front.
+    with pytest.raises(ConfigError) as raised:
+        polyseal.Sealer(KEYRING, max_depth=10**9)
+    assert raised.value.code == "INVALID_OPTION"
 
 
 def test_self_referential_values_are_an_error_not_a_crash() -> None:

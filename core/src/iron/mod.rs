@@ -244,7 +244,8 @@ fn derive_for_seal(
 }
 
 /// The password id written into a new token.
-fn seal_id<'a>(id: &'a str, options: &IronOptions) -> Result<&'a str> {
+/// The password id a seal writes for the keyring entry `id`; iron-session needs decimal ids.
+pub(crate) fn seal_id<'a>(id: &'a str, options: &IronOptions) -> Result<&'a str> {
     if !options.numeric_ids {
         return Ok(id);
     }

@@ -144,6 +144,11 @@ impl SessionManager {
         if config.format == Format::Native {
             sealer_options.cookie_name = config.cookie_name.clone();
         }
+        if let Some(profile) = config.format.profile() {
+            // Refuse now what the first save would refuse (iron-session's numeric ids).
+            let iron_options = crate::iron::IronOptions::for_profile(profile);
+            crate::iron::seal_id(keyring.current().id(), &iron_options)?;
+        }
         let sealer = Sealer::with_options(keyring, config.format, sealer_options)?;
         cookie::set_cookie(&config.cookie_name, "", &config.cookie, config.style)?;
         Ok(SessionManager { config, sealer })

@@ -405,6 +405,8 @@ fn bad_configurations_are_refused_up_front() {
             ..SessionConfig::for_format(Format::Native)
         },
     ];
+    let not_numeric = SessionManager::new(ring(), SessionConfig::for_format(Format::IronSession));
+    assert_eq!(not_numeric.unwrap_err().code(), ErrorCode::InvalidPassword);
     for config in cases {
         let error = SessionManager::new(ring(), config.clone()).unwrap_err();
         assert!(
