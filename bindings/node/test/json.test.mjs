@@ -130,9 +130,11 @@ test('nesting is bounded: deep and cyclic values fail cleanly', () => {
   const shallow = new Sealer(new Keyring(PW1), { maxDepth: 3 })
   assert.deepEqual(roundTrip(nest(3), shallow), nest(3))
   throwsCode(() => shallow.seal(nest(4)), 'INVALID_JSON')
-  // Far beyond what any reader accepts: still an error, never a stack overflow.
-  const huge = new Sealer(new Keyring(PW1), { maxDepth: 1_000_000 })
-  throwsCode(() => huge.seal(deep), 'INVALID_JSON')
+  // The deepest limit a reader can honour: a far deeper value is an error, never a stack
+  // overflow. A limit beyond it is refused when the sealer is built.
+  const deepest = new Sealer(new Keyring(PW1), { maxDepth: 127 })
+  throwsCode(() => deepest.seal(deep), 'INVALID_JSON')
+  throwsCode(() => new Sealer(new Keyring(PW1), { maxDepth: 1_000_000 }), 'INVALID_OPTION')
 })
 
 test('a shared sub-object repeated exponentially is cut off, quickly', () => {

@@ -155,10 +155,14 @@ def test_nesting_is_limited_to_max_depth() -> None:
 def test_very_deep_input_is_an_error_not_a_crash() -> None:
     with pytest.raises(InvalidJsonError):
         SEALER.seal_at(nested(100_000), NOW)
-    huge_limit = polyseal.Sealer(KEYRING, max_depth=10**9)
+    deepest = polyseal.Sealer(KEYRING, max_depth=127)
     with pytest.raises(InvalidJsonError) as raised:
-        huge_limit.seal_at(nested(100_000), NOW)
-    assert "deeper than 512 levels" in raised.value.message
+        deepest.seal_at(nested(100_000), NOW)
+    assert "deeper than 127 levels" in raised.value.message
+    # A limit no reader of a token could honour is refused when the sealer is built.
+    with pytest.raises(polyseal.ConfigError) as refused:
+        polyseal.Sealer(KEYRING, max_depth=10**9)
+    assert refused.value.code == "INVALID_OPTION"
 
 
 def test_self_referential_values_are_an_error_not_a_crash() -> None:
