@@ -5,11 +5,13 @@
 //! silently turns a `Date`, `Map` or typed array into `{}` or an index map, and its errors are not
 //! `PolysealError`s. The rules here, in short: exactly what `JSON.parse` can produce is accepted
 //! (plain objects, arrays, strings, finite numbers, booleans, `null`); object properties whose
-//! value is `undefined` are skipped, as `JSON.stringify` skips them; everything else (a function,
-//! symbol, bigint, `NaN`/`Infinity`, `undefined` at the top or in an array, a class instance such
-//! as a `Date`, a string with a lone surrogate) is rejected with `INVALID_ARGUMENT` instead of
-//! being dropped or altered. Nesting is bounded (`INVALID_JSON`), as is the number of values
-//! (`TOO_LARGE`), so a cyclic or hugely shared structure fails cleanly.
+//! value is `undefined` are skipped, as `JSON.stringify` skips them; a value of a type JSON has
+//! no form for (a function, symbol, bigint, `undefined` at the top or in an array, a class
+//! instance such as a `Date`) is rejected with `INVALID_ARGUMENT`, and a number or string JSON
+//! cannot carry (`NaN`/`Infinity`, a lone surrogate, which has no UTF-8 form) with
+//! `INVALID_JSON`, as Python and C reject them, instead of being dropped or altered. Nesting is
+//! bounded (`INVALID_JSON`), as is the number of values (`TOO_LARGE`), so a cyclic or hugely
+//! shared structure fails cleanly.
 
 use std::ptr;
 
@@ -140,9 +142,12 @@ impl Reader<'_> {
                 self.napi(check_status!(unsafe {
                     sys::napi_get_value_double(env, value, &mut number)
                 }))?;
-                json_number(number)
-                    .map(Value::Number)
-                    .ok_or_else(|| Self::reject(&format!("the number {number}")))
+                json_number(number).map(Value::Number).ok_or_else(|| {
+                    Located::from(Failure::new(
+                        ErrorCode::InvalidJson,
+                        format!("the number {number} has no JSON form"),
+                    ))
+                })
             }
             ValueType::String => Ok(Value::String(self.string(value)?)),
             ValueType::Object => self.container(value, depth + 1),
@@ -157,7 +162,8 @@ impl Reader<'_> {
     fn string(&self, value: sys::napi_value) -> std::result::Result<String, Located> {
         let units = self.napi(read_utf16(self.env.raw(), value))?;
         String::from_utf16(&units).map_err(|_| {
-            Located::from(Failure::invalid_argument(
+            Located::from(Failure::new(
+                ErrorCode::InvalidJson,
                 "a string with a lone surrogate cannot be sealed: it has no UTF-8 form",
             ))
         })
