@@ -405,6 +405,57 @@ pub fn is_plain_object(env: sys::napi_env, value: sys::napi_value) -> Result<boo
     Ok(type_of(env, grand)? == ValueType::Null)
 }
 
+/// A JavaScript string read exactly. napi's `String` conversion puts U+FFFD in place of a lone
+/// surrogate, which would silently change a password, a key id, a payload or a cookie value; a
+/// string with one has no UTF-8 form and is refused instead (`INVALID_ARGUMENT` where napi reads
+/// it for an options object; see [`crate::options::string_arg_or`] for arguments). TypeScript
+/// sees a `string`: fields of this type carry a `ts_type`.
+pub struct Text(pub String);
+
+impl Text {
+    /// Reads `value`, a string; `Err(())` when it holds a lone surrogate.
+    pub fn read(
+        env: sys::napi_env,
+        value: sys::napi_value,
+    ) -> Result<std::result::Result<String, ()>> {
+        Ok(String::from_utf16(&read_utf16(env, value)?).map_err(drop))
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TypeName for Text {
+    fn type_name() -> &'static str {
+        "String"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ValidateNapiValue for Text {}
+
+impl FromNapiValue for Text {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        if type_of(env, value)? != ValueType::String {
+            return Err(Error::new(Status::StringExpected, "expected a string"));
+        }
+        Text::read(env, value)?.map(Text).map_err(|()| {
+            Error::new(
+                Status::InvalidArg,
+                "a string with a lone surrogate has no UTF-8 form",
+            )
+        })
+    }
+}
+
 /// Reads a JavaScript string as UTF-16 code units, lone surrogates included.
 fn read_utf16(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u16>> {
     let mut length = 0usize;
