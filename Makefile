@@ -19,7 +19,7 @@ example: ## The Rust example: seal, rotate keys, unseal
 	$(CARGO) run -q -p polyseal --example seal_unseal
 
 .PHONY: test
-test: test-rust test-peers test-c test-python test-node test-demo ## Run every test suite (Rust, vectors, real peers, bindings, the demo)
+test: test-rust test-peers test-c test-python test-node test-cross test-demo ## Run every test suite (Rust, vectors, real peers, bindings, the demo)
 
 .PHONY: test-rust
 test-rust: ## Rust unit tests, vector files and examples
@@ -40,6 +40,10 @@ test-python: ## Python package: pytest (vectors, errors, sessions with real peer
 .PHONY: test-node
 test-node: ## Node package: node --test (vectors, errors, iron parity, sessions with real h3 apps, workers), drift, tsc --strict
 	$(MAKE) -C bindings/node test check
+
+.PHONY: test-cross
+test-cross: ## Cross-language matrix: Rust, C, Python and Node open each other's tokens, same lines and codes
+	$(MAKE) -C tests/cross test
 
 .PHONY: test-demo
 test-demo: ## The demo as a test: h3 app, Python and C servers share one login, every step checked

@@ -173,12 +173,14 @@ impl Sealer {
         Sealer::with_options(keyring, format, SealerOptions::default())
     }
 
-    /// A sealer with explicit options; rejects options that make no sense for the format.
+    /// A sealer with explicit options; rejects options that make no sense for the format, and
+    /// JSON limits that cannot be honoured (see [`JsonLimits::validate`]).
     pub fn with_options(
         keyring: Keyring,
         format: Format,
         options: SealerOptions,
     ) -> Result<Sealer> {
+        // A depth the parser cannot reach would seal tokens no reader can open.
         options.json.validate()?;
         let engine = match format.profile() {
             None => Engine::Native(native_options(&options)?),
@@ -392,6 +394,45 @@ mod tests {
         );
         let opened = iron_session.unseal_at(&token, 1000).unwrap();
         assert_eq!(opened.expires_at, Some(1000 + iron::IRON_SESSION_TTL_MS));
+    }
+
+    #[test]
+    fn json_limits_that_cannot_be_honoured_are_refused_in_every_format() {
+        let bad = [
+            JsonLimits {
+                max_depth: 0,
+                ..JsonLimits::default()
+            },
+            JsonLimits {
+                max_depth: crate::json::MAX_CONFIGURABLE_DEPTH + 1,
+                ..JsonLimits::default()
+            },
+            JsonLimits {
+                max_bytes: 0,
+                ..JsonLimits::default()
+            },
+        ];
+        for format in Format::ALL {
+            for json in bad {
+                let options = SealerOptions {
+                    json,
+                    ..SealerOptions::default()
+                };
+                let error = Sealer::with_options(ring(), format, options).unwrap_err();
+                assert_eq!(error.code(), ErrorCode::InvalidOption, "{format} {json:?}");
+            }
+            let deepest = SealerOptions {
+                json: JsonLimits {
+                    max_depth: crate::json::MAX_CONFIGURABLE_DEPTH,
+                    ..JsonLimits::default()
+                },
+                ..SealerOptions::default()
+            };
+            assert!(
+                Sealer::with_options(ring(), format, deepest).is_ok(),
+                "{format}"
+            );
+        }
     }
 
     #[test]

@@ -5,11 +5,13 @@
 //! silently turns a `Date`, `Map` or typed array into `{}` or an index map, and its errors are not
 //! `PolysealError`s. The rules here, in short: exactly what `JSON.parse` can produce is accepted
 //! (plain objects, arrays, strings, finite numbers, booleans, `null`); object properties whose
-//! value is `undefined` are skipped, as `JSON.stringify` skips them; everything else (a function,
-//! symbol, bigint, `NaN`/`Infinity`, `undefined` at the top or in an array, a class instance such
-//! as a `Date`, a string with a lone surrogate) is rejected with `INVALID_ARGUMENT` instead of
-//! being dropped or altered. Nesting is bounded (`INVALID_JSON`), as is the number of values
-//! (`TOO_LARGE`), so a cyclic or hugely shared structure fails cleanly.
+//! value is `undefined` are skipped, as `JSON.stringify` skips them; a value of a type JSON has
+//! no form for (a function, symbol, bigint, `undefined` at the top or in an array, a class
+//! instance such as a `Date`) is rejected with `INVALID_ARGUMENT`, and a number or string JSON
+//! cannot carry (`NaN`/`Infinity`, a lone surrogate, which has no UTF-8 form) with
+//! `INVALID_JSON`, as Python and C reject them, instead of being dropped or altered. Nesting is
+//! bounded (`INVALID_JSON`), as is the number of values (`TOO_LARGE`), so a cyclic or hugely
+//! shared structure fails cleanly.
 
 use std::ptr;
 
@@ -140,9 +142,12 @@ impl Reader<'_> {
                 self.napi(check_status!(unsafe {
                     sys::napi_get_value_double(env, value, &mut number)
                 }))?;
-                json_number(number)
-                    .map(Value::Number)
-                    .ok_or_else(|| Self::reject(&format!("the number {number}")))
+                json_number(number).map(Value::Number).ok_or_else(|| {
+                    Located::from(Failure::new(
+                        ErrorCode::InvalidJson,
+                        format!("the number {number} has no JSON form"),
+                    ))
+                })
             }
             ValueType::String => Ok(Value::String(self.string(value)?)),
             ValueType::Object => self.container(value, depth + 1),
@@ -157,7 +162,8 @@ impl Reader<'_> {
     fn string(&self, value: sys::napi_value) -> std::result::Result<String, Located> {
         let units = self.napi(read_utf16(self.env.raw(), value))?;
         String::from_utf16(&units).map_err(|_| {
-            Located::from(Failure::invalid_argument(
+            Located::from(Failure::new(
+                ErrorCode::InvalidJson,
                 "a string with a lone surrogate cannot be sealed: it has no UTF-8 form",
             ))
         })
@@ -397,6 +403,57 @@ pub fn is_plain_object(env: sys::napi_env, value: sys::napi_value) -> Result<boo
     let mut grand = ptr::null_mut();
     check_status!(unsafe { sys::napi_get_prototype(env, prototype, &mut grand) })?;
     Ok(type_of(env, grand)? == ValueType::Null)
+}
+
+/// A JavaScript string read exactly. napi's `String` conversion puts U+FFFD in place of a lone
+/// surrogate, which would silently change a password, a key id, a payload or a cookie value; a
+/// string with one has no UTF-8 form and is refused instead (`INVALID_ARGUMENT` where napi reads
+/// it for an options object; see [`crate::options::string_arg_or`] for arguments). TypeScript
+/// sees a `string`: fields of this type carry a `ts_type`.
+pub struct Text(pub String);
+
+impl Text {
+    /// Reads `value`, a string; `Err(())` when it holds a lone surrogate.
+    pub fn read(
+        env: sys::napi_env,
+        value: sys::napi_value,
+    ) -> Result<std::result::Result<String, ()>> {
+        Ok(String::from_utf16(&read_utf16(env, value)?).map_err(drop))
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TypeName for Text {
+    fn type_name() -> &'static str {
+        "String"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ValidateNapiValue for Text {}
+
+impl FromNapiValue for Text {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        if type_of(env, value)? != ValueType::String {
+            return Err(Error::new(Status::StringExpected, "expected a string"));
+        }
+        Text::read(env, value)?.map(Text).map_err(|()| {
+            Error::new(
+                Status::InvalidArg,
+                "a string with a lone surrogate has no UTF-8 form",
+            )
+        })
+    }
 }
 
 /// Reads a JavaScript string as UTF-16 code units, lone surrogates included.

@@ -12,8 +12,9 @@ use napi_derive::napi;
 use polyseal::ErrorCode;
 use polyseal::cookie;
 
+use crate::convert::Text;
 use crate::error::{Failure, Outcome, guard};
-use crate::options::{self, is_nullish, signed, string_arg, whole};
+use crate::options::{self, is_nullish, signed, string_arg, string_arg_or, whole};
 
 /// Parsed cookies: `[name, value]` pairs in header order.
 type Pairs = Vec<(String, String)>;
@@ -75,24 +76,26 @@ pub struct CookieOptions<'env> {
     #[napi(ts_type = "Date | number")]
     pub expires: Option<Unknown<'env>>,
     /// `Domain`: a host name, optionally with a leading dot.
-    pub domain: Option<String>,
+    #[napi(ts_type = "string")]
+    pub domain: Option<Text>,
     /// `Path`: starts with `/`.
-    pub path: Option<String>,
+    #[napi(ts_type = "string")]
+    pub path: Option<Text>,
     /// `Secure`.
     pub secure: Option<bool>,
     /// `HttpOnly`.
     pub http_only: Option<bool>,
     /// `SameSite`, in any letter case.
     #[napi(ts_type = "SameSite | Lowercase<SameSite> | Uppercase<SameSite>")]
-    pub same_site: Option<String>,
+    pub same_site: Option<Text>,
     /// `Partitioned` (CHIPS); requires `secure`.
     pub partitioned: Option<bool>,
     /// `Priority`, in any letter case.
     #[napi(ts_type = "Priority | Lowercase<Priority> | Uppercase<Priority>")]
-    pub priority: Option<String>,
+    pub priority: Option<Text>,
     /// Whose form to write (default `"polyseal"`).
     #[napi(ts_type = "CookieStyle")]
-    pub style: Option<String>,
+    pub style: Option<Text>,
 }
 
 /// The attribute keys of `CookieOptions`: everything but `style`. A session manager's `cookie`
@@ -152,7 +155,7 @@ pub struct ChunkState {
 pub struct ChunkOptions {
     /// The chunking scheme.
     #[napi(ts_type = "ChunkScheme")]
-    pub scheme: String,
+    pub scheme: Text,
     /// Spread a value too large for one cookie over chunk cookies (default `true`); without it
     /// an oversized line is `TOO_LARGE`. Ignored by the `"none"` scheme.
     pub split: Option<bool>,
@@ -167,7 +170,7 @@ const CHUNK_KEYS: &[&str] = &["scheme", "split", "previous"];
 pub struct ChunkDeletionOptions {
     /// The chunking scheme.
     #[napi(ts_type = "ChunkScheme")]
-    pub scheme: String,
+    pub scheme: Text,
     /// What the request carried (from `chunkState`); default: nothing.
     pub previous: Option<ChunkState>,
 }
@@ -213,7 +216,8 @@ pub fn delete_cookie(env: Env, name: Unknown, options: Option<Unknown>) -> Resul
 )]
 pub fn parse_cookie_header(env: Env, header: Unknown) -> Result<Pairs> {
     guard(&env, || {
-        let header = string_arg(&env, &header, "header")?;
+        // Untrusted input: text with no UTF-8 form is malformed, as in C.
+        let header = string_arg_or(&env, &header, "header", ErrorCode::Malformed)?;
         Ok(cookie::parse_cookie_header(&header)?)
     })
 }
@@ -421,8 +425,8 @@ fn attributes(env: &Env, options: CookieOptions) -> Outcome<cookie::CookieOption
     Ok(cookie::CookieOptions {
         max_age: signed("maxAge", options.max_age)?,
         expires_ms,
-        domain: options.domain,
-        path: options.path,
+        domain: options.domain.map(|Text(domain)| domain),
+        path: options.path.map(|Text(path)| path),
         secure: options.secure.unwrap_or(false),
         http_only: options.http_only.unwrap_or(false),
         same_site: options

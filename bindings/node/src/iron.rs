@@ -17,6 +17,7 @@ use napi_derive::napi;
 use polyseal::ErrorCode;
 use polyseal::keyring::MIN_PASSWORD_LENGTH;
 
+use crate::convert::Text;
 use crate::error::{Failure, Outcome};
 use crate::keyring;
 use crate::options::{self, SealerOptions, signed, whole};
@@ -169,7 +170,7 @@ fn read_options(env: &Env, value: Option<&Unknown>) -> Outcome<SealerOptions> {
         .flatten();
     let offset = signed("localtimeOffsetMsec", options.localtime_offset_msec)?;
     Ok(SealerOptions {
-        format: Some("iron".to_owned()),
+        format: Some(Text("iron".to_owned())),
         ttl: ttl.map(|ms| ms as f64),
         skew: skew_ms.map(|ms| ms as f64),
         iterations: iterations.map(f64::from),

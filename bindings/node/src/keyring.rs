@@ -9,7 +9,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use polyseal::{ErrorCode, KeyringBuilder, Secret};
 
-use crate::convert;
+use crate::convert::{self, Text};
 use crate::error::{Failure, Outcome, guard};
 use crate::options::{self, own_keys};
 
@@ -18,13 +18,17 @@ use crate::options::{self, own_keys};
 #[napi(object, object_to_js = false)]
 pub struct KeyringEntry {
     /// The key id: ASCII letters, digits and `_`, at most 64; may be omitted for a single entry.
-    pub id: Option<String>,
+    #[napi(ts_type = "string")]
+    pub id: Option<Text>,
     /// The secret used for both encryption and integrity.
-    pub secret: Option<Either<String, Uint8Array>>,
+    #[napi(ts_type = "string | Uint8Array")]
+    pub secret: Option<Either<Text, Uint8Array>>,
     /// The encryption secret (with `integrity`, instead of `secret`).
-    pub encryption: Option<Either<String, Uint8Array>>,
+    #[napi(ts_type = "string | Uint8Array")]
+    pub encryption: Option<Either<Text, Uint8Array>>,
     /// The integrity secret (with `encryption`, instead of `secret`).
-    pub integrity: Option<Either<String, Uint8Array>>,
+    #[napi(ts_type = "string | Uint8Array")]
+    pub integrity: Option<Either<Text, Uint8Array>>,
 }
 
 const ENTRY_KEYS: &[&str] = &["id", "secret", "encryption", "integrity"];
@@ -33,7 +37,8 @@ const ENTRY_KEYS: &[&str] = &["id", "secret", "encryption", "integrity"];
 #[napi(object, object_to_js = false)]
 pub struct KeyringOptions {
     /// The id of the entry that seals (default: the first entry).
-    pub current: Option<String>,
+    #[napi(ts_type = "string")]
+    pub current: Option<Text>,
 }
 
 const KEYRING_KEYS: &[&str] = &["current"];
@@ -75,7 +80,9 @@ impl Keyring {
         guard(&env, || {
             let options: Option<KeyringOptions> =
                 options::read(&env, options.as_ref(), "keyring options", &[KEYRING_KEYS])?;
-            let current = options.and_then(|options| options.current);
+            let current = options
+                .and_then(|options| options.current)
+                .map(|Text(id)| id);
             let inner = build(&env, &secrets, current.as_deref(), "secrets")?;
             Ok(Keyring { inner })
         })
@@ -188,8 +195,13 @@ fn secret(env: &Env, value: &Unknown, label: &str) -> Outcome<Option<polyseal::R
     let fail = |e| Failure::from_napi(env, ErrorCode::InvalidArgument, label, e);
     match value.get_type().map_err(fail)? {
         ValueType::String => {
-            // SAFETY: a string value of this env.
-            let text = unsafe { String::from_napi_value(env.raw(), value.raw()) }.map_err(fail)?;
+            let text = Text::read(env.raw(), value.raw())
+                .map_err(fail)?
+                .map_err(|()| {
+                    Failure::invalid_argument(format!(
+                        "{label}: the password holds a lone surrogate, which has no UTF-8 form"
+                    ))
+                })?;
             Ok(Some(Secret::password(&text)))
         }
         ValueType::Object if value.is_typedarray().map_err(fail)? => {
@@ -206,9 +218,9 @@ fn secret(env: &Env, value: &Unknown, label: &str) -> Outcome<Option<polyseal::R
     }
 }
 
-fn either_secret(secret: Either<String, Uint8Array>) -> polyseal::Result<Secret> {
+fn either_secret(secret: Either<Text, Uint8Array>) -> polyseal::Result<Secret> {
     match secret {
-        Either::A(text) => Secret::password(&text),
+        Either::A(Text(text)) => Secret::password(&text),
         Either::B(bytes) => Secret::key(&bytes),
     }
 }
@@ -230,7 +242,7 @@ fn add_entry(
     };
     let id = id_from_key
         .map(str::to_owned)
-        .or(entry.id)
+        .or(entry.id.map(|Text(id)| id))
         .unwrap_or_default();
     Ok(match (entry.secret, entry.encryption, entry.integrity) {
         (Some(secret), None, None) => builder.secret(&id, either_secret(secret)),

@@ -11,6 +11,7 @@ use napi::sys;
 use napi_derive::napi;
 use polyseal::ErrorCode;
 
+use crate::convert::Text;
 use crate::error::{Failure, Outcome};
 
 /// Largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
@@ -22,14 +23,16 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 pub struct SealerOptions {
     /// The wire format (default `"native"`).
     #[napi(ts_type = "Format")]
-    pub format: Option<String>,
+    pub format: Option<Text>,
     /// Lifetime of new tokens in ms. Unset: the format's default (no expiry, except
     /// `iron-session`'s 14 days).
     pub ttl: Option<f64>,
     /// Cookie name bound into native tokens (default `""`).
-    pub cookie_name: Option<String>,
+    #[napi(ts_type = "string")]
+    pub cookie_name: Option<Text>,
     /// Extra context bound into native tokens: a UTF-8 string or bytes (default empty).
-    pub context: Option<Either<String, Uint8Array>>,
+    #[napi(ts_type = "string | Uint8Array")]
+    pub context: Option<Either<Text, Uint8Array>>,
     /// Tolerated clock skew in ms (default 60000).
     pub skew: Option<f64>,
     /// PBKDF2 iterations (Fe26.2 formats); unset keeps the format's value.
@@ -134,23 +137,42 @@ pub fn own_keys(env: &Env, value: &Unknown, label: &str) -> Outcome<Vec<String>>
     let keys = unsafe { Array::from_napi_value(raw, keys) }.map_err(fail)?;
     (0..keys.len())
         .map(|index| {
-            keys.get::<String>(index)
-                .map(Option::unwrap_or_default)
+            keys.get::<Text>(index)
+                .map(|key| key.map(|key| key.0).unwrap_or_default())
                 .map_err(fail)
         })
         .collect()
 }
 
-/// A string argument; anything else is `INVALID_ARGUMENT`.
+/// A string argument; anything else, and a string with a lone surrogate (it has no UTF-8 form),
+/// is `INVALID_ARGUMENT`.
 pub fn string_arg(env: &Env, value: &Unknown, label: &str) -> Outcome<String> {
+    string_arg_or(env, value, label, ErrorCode::InvalidArgument)
+}
+
+/// A string argument; anything else is `INVALID_ARGUMENT`, and a string with a lone surrogate
+/// fails with `unpaired`, the code the other languages give text that is not UTF-8 in that
+/// place: `INVALID_JSON` for a payload, `MALFORMED` for a token or a `Cookie` header.
+pub fn string_arg_or(
+    env: &Env,
+    value: &Unknown,
+    label: &str,
+    unpaired: ErrorCode,
+) -> Outcome<String> {
     let fail = |e| Failure::from_napi(env, ErrorCode::InvalidArgument, label, e);
     if value.get_type().map_err(fail)? != ValueType::String {
         return Err(Failure::invalid_argument(format!(
             "{label} must be a string"
         )));
     }
-    // SAFETY: a string value of this env.
-    unsafe { String::from_napi_value(env.raw(), value.raw()) }.map_err(fail)
+    Text::read(env.raw(), value.raw())
+        .map_err(fail)?
+        .map_err(|()| {
+            Failure::new(
+                unpaired,
+                format!("{label} holds a lone surrogate, which has no UTF-8 form"),
+            )
+        })
 }
 
 /// Whether an argument is `undefined` or `null`.
@@ -189,18 +211,23 @@ pub fn to_core(
     options: Option<SealerOptions>,
 ) -> Outcome<(polyseal::Format, polyseal::SealerOptions)> {
     let options = options.unwrap_or_default();
-    let format = polyseal::Format::from_name(options.format.as_deref().unwrap_or("native"))?;
+    let format = polyseal::Format::from_name(
+        options
+            .format
+            .as_ref()
+            .map_or("native", |format| format.0.as_str()),
+    )?;
     let mut core = polyseal::SealerOptions {
         ttl_ms: whole("ttl", options.ttl, u64::MAX)?,
         iterations: whole("iterations", options.iterations, u32::MAX.into())?.map(|n| n as u32),
         salt_bits: whole("saltBits", options.salt_bits, u32::MAX.into())?.map(|n| n as u32),
         ..polyseal::SealerOptions::default()
     };
-    if let Some(name) = options.cookie_name {
+    if let Some(Text(name)) = options.cookie_name {
         core.cookie_name = name;
     }
     match options.context {
-        Some(Either::A(text)) => core.context = text.into_bytes(),
+        Some(Either::A(Text(text))) => core.context = text.into_bytes(),
         Some(Either::B(bytes)) => core.context = bytes.to_vec(),
         None => {}
     }
@@ -294,7 +321,7 @@ mod tests {
         assert_eq!(format, polyseal::Format::Native);
         assert_eq!(core, polyseal::SealerOptions::default());
         let options = SealerOptions {
-            format: Some("fernet".into()),
+            format: Some(Text("fernet".into())),
             ..SealerOptions::default()
         };
         assert_eq!(

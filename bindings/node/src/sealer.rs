@@ -14,7 +14,7 @@ use polyseal::{ErrorCode, Value};
 use crate::convert::{self, Json};
 use crate::error::{Failure, Outcome, guard, internal_panic, throwable};
 use crate::keyring::{self, KeyringInfo, keyring_arg};
-use crate::options::{self, string_arg};
+use crate::options::{self, string_arg_or};
 
 /// What an authentic token holds.
 #[napi(object, object_from_js = false)]
@@ -198,7 +198,7 @@ impl Sealer {
         let now = options::read_call(env, options, "options")?;
         Ok(SealJob {
             sealer: self.inner.clone(),
-            payload: Payload::Text(string_arg(env, json, "json")?),
+            payload: Payload::Text(string_arg_or(env, json, "json", ErrorCode::InvalidJson)?),
             now,
         })
     }
@@ -285,7 +285,7 @@ pub fn unseal_job(
     token: &Unknown,
     now: Option<u64>,
 ) -> Outcome<UnsealJob> {
-    let token = string_arg(env, token, "token")?;
+    let token = string_arg_or(env, token, "token", ErrorCode::Malformed)?;
     Ok(UnsealJob { sealer, token, now })
 }
 

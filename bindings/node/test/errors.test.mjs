@@ -11,8 +11,10 @@ import {
   Keyring,
   PolysealError,
   Sealer,
+  parseCookieHeader,
   seal,
   sealAsync,
+  setCookie,
   unseal,
   unsealAsync,
 } from 'polyseal'
@@ -109,6 +111,29 @@ test('async variants reject (never throw) with PolysealErrors', async () => {
   await rejectsCode(sealAsync({}, 'short'), 'INVALID_PASSWORD')
   await rejectsCode(unsealAsync(token, keyring, { cookieName: 'other', now: NOW }), 'BAD_SEAL')
   await rejectsCode(unsealAsync(token, keyring, { bogus: 1 }), 'INVALID_OPTION')
+})
+
+test('text with a lone surrogate is refused with the code C gives text that is not UTF-8', () => {
+  // napi would put U+FFFD in its place and seal, derive or write something else than was given.
+  const lone = '\ud800'
+  throwsCode(() => sealer.sealJson(`"a${lone}"`, { now: NOW }), 'INVALID_JSON')
+  throwsCode(() => sealer.unseal(token.slice(0, 9) + lone + token.slice(9), { now: NOW }), 'MALFORMED')
+  throwsCode(() => parseCookieHeader(`a=b${lone}`), 'MALFORMED')
+  for (const make of [
+    () => new Keyring(PW1 + lone),
+    () => new Keyring([{ id: `k${lone}`, secret: PW1 }]),
+    () => new Keyring({ [`k${lone}`]: PW1 }),
+    () => new Keyring([{ id: 'k', encryption: PW1, integrity: PW2 + lone }]),
+    () => new Keyring([{ id: 'k', secret: PW1 }], { current: `k${lone}` }),
+    () => new Sealer(keyring, { cookieName: `s${lone}` }),
+    () => new Sealer(keyring, { context: `c${lone}` }),
+    () => new Sealer(keyring, { format: `native${lone}` }),
+    () => setCookie('h3', `v${lone}`, { style: 'h3-v1' }),
+    () => setCookie(`h3${lone}`, 'v', { style: 'h3-v1' }),
+    () => setCookie('h3', 'v', { domain: `example.com${lone}` }),
+  ]) {
+    throwsCode(make, 'INVALID_ARGUMENT')
+  }
 })
 
 test('an exception thrown while reading an argument becomes the cause', () => {

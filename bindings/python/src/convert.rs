@@ -137,6 +137,16 @@ fn int(integer: &Bound<'_, PyInt>) -> PyResult<Value> {
 /// A `str` argument as Rust text: anything else, or text with an unpaired surrogate, is
 /// `INVALID_ARGUMENT`.
 pub(crate) fn text_argument(value: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+    text_argument_or(value, name, ErrorCode::InvalidArgument)
+}
+
+/// As [`text_argument`], but text with an unpaired surrogate (it has no UTF-8 form) fails with
+/// `unpaired`: `MALFORMED` for untrusted input such as a `Cookie` header, as in C and Node.
+pub(crate) fn text_argument_or(
+    value: &Bound<'_, PyAny>,
+    name: &str,
+    unpaired: ErrorCode,
+) -> PyResult<String> {
     let py = value.py();
     let Ok(text) = value.cast::<PyString>() else {
         return Err(fail(
@@ -145,13 +155,9 @@ pub(crate) fn text_argument(value: &Bound<'_, PyAny>, name: &str) -> PyResult<St
             format!("{name} must be a str, got {}", type_name(value)),
         ));
     };
-    text.to_cow().map(|text| text.into_owned()).map_err(|_| {
-        fail(
-            py,
-            ErrorCode::InvalidArgument,
-            format!("{name} holds an unpaired surrogate"),
-        )
-    })
+    text.to_cow()
+        .map(|text| text.into_owned())
+        .map_err(|_| fail(py, unpaired, format!("{name} holds an unpaired surrogate")))
 }
 
 /// A whole number option in `0..=max`.

@@ -13,7 +13,7 @@ use polyseal::cookie::{self as core, ChunkScheme, CookieStyle, Priority, SameSit
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyMapping, PySequence, PyString};
 
-use crate::convert::{count, text_argument, type_name};
+use crate::convert::{count, text_argument, text_argument_or, type_name};
 use crate::errors::{IntoPyResult, fail};
 use crate::time;
 
@@ -391,7 +391,9 @@ pub(crate) fn delete_cookie(
 #[pyfunction]
 pub(crate) fn parse_cookie_header(header: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
     let py = header.py();
-    core::parse_cookie_header(&text_argument(header, "header")?).into_py_result(py)
+    // Untrusted input: text with no UTF-8 form is malformed, as in C and Node.
+    let header = text_argument_or(header, "header", ErrorCode::Malformed)?;
+    core::parse_cookie_header(&header).into_py_result(py)
 }
 
 /// Reports the chunk cookies a request's cookies carry for `name`.

@@ -36,10 +36,11 @@ impl Keyring {
                         format!("key ids must be str, got {}", type_name(&id)),
                     ));
                 };
+                // Text with no UTF-8 form is an unusable argument, in every language.
                 let id = id.to_cow().map_err(|_| {
                     fail(
                         py,
-                        ErrorCode::InvalidPassword,
+                        ErrorCode::InvalidArgument,
                         "a key id holds an unpaired surrogate; ids use only A-Z a-z 0-9 _",
                     )
                 })?;
@@ -133,7 +134,7 @@ fn one_secret(secret: &Bound<'_, PyAny>) -> PyResult<polyseal::Result<Secret>> {
         return Ok(match password.to_cow() {
             Ok(password) => Secret::password(&password),
             Err(_) => Err(polyseal::Error::new(
-                ErrorCode::InvalidPassword,
+                ErrorCode::InvalidArgument,
                 "the password holds an unpaired surrogate and is not valid text",
             )),
         });

@@ -345,7 +345,7 @@ fn context_bytes(context: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
             .map_err(|_| {
                 fail(
                     py,
-                    ErrorCode::InvalidOption,
+                    ErrorCode::InvalidArgument,
                     "context holds an unpaired surrogate; pass bytes or valid text",
                 )
             });

@@ -133,6 +133,10 @@ def test_parse_cookie_header() -> None:
     assert polyseal.parse_cookie_header("") == []
     with pytest.raises(TooLargeError):
         polyseal.parse_cookie_header("a=" + "x" * 70_000)
+    # Untrusted input that is not even text: malformed, as a non-UTF-8 header is in C.
+    with pytest.raises(polyseal.InvalidTokenError) as raised:
+        polyseal.parse_cookie_header("a=b\ud800")
+    assert raised.value.code == "MALFORMED"
 
 
 @pytest.mark.parametrize(

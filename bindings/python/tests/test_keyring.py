@@ -79,8 +79,6 @@ def test_split_entries_need_both_sides() -> None:
         ({"x" * 65: PASSWORD_A}, None, "at most 64"),
         ({"": PASSWORD_A, "b": PASSWORD_B}, None, "empty key id"),
         ({"a": PASSWORD_A}, "z", "not in the keyring"),
-        ({"a": "\ud800" * 40}, None, "surrogate"),
-        ({"\ud800": PASSWORD_A}, None, "surrogate"),
         ({"s": {"encryption": PASSWORD_A, "integrity": "short"}}, None, "too short"),
     ],
 )
@@ -103,6 +101,17 @@ def test_wrong_types_raise_invalid_argument(entries: Any) -> None:
         polyseal.Keyring(entries)
     assert raised.value.code == "INVALID_ARGUMENT"
     assert isinstance(raised.value, TypeError)
+
+
+@pytest.mark.parametrize(
+    "entries", ["\ud800" * 40, {"a": "\ud800" * 40}, {"\ud800": PASSWORD_A},
+                {"s": {"encryption": PASSWORD_A, "integrity": "\udc00" * 40}}]
+)
+def test_text_with_no_utf8_form_is_an_invalid_argument(entries: Any) -> None:
+    # As in C (bytes that are not UTF-8) and Node (a lone surrogate).
+    with pytest.raises(InvalidArgumentError) as raised:
+        polyseal.Keyring(entries)
+    assert "surrogate" in raised.value.message
 
 
 @pytest.mark.parametrize("current", [1, b"k1", "\ud800"])

@@ -127,6 +127,12 @@ def test_cookie_name_and_context_are_bound(keyring: polyseal.Keyring) -> None:
         assert raised.value.code == "BAD_SEAL"
 
 
+def test_context_with_no_utf8_form_is_an_invalid_argument(keyring: polyseal.Keyring) -> None:
+    # As text that is not UTF-8 is in C: the context is an unusable argument, not a bad option.
+    with pytest.raises(polyseal.InvalidArgumentError):
+        polyseal.Sealer(keyring, cookie_name="session", context="tenant-\ud800")
+
+
 def test_rotation_asks_for_a_reseal() -> None:
     old = polyseal.Keyring({"k1": PASSWORD_A})
     rotated = polyseal.Keyring({"k2": PASSWORD_B, "k1": PASSWORD_A})

@@ -98,9 +98,9 @@ impl Priority {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CookieStyle {
     /// polyseal's own form. Values are written as given and must be RFC 6265 cookie-octets
-    /// (and contain no `%`); attribute order: `Max-Age; Expires; Domain; Path; HttpOnly;
-    /// Secure; SameSite; Partitioned; Priority`. Deletions carry `Max-Age=0` and an epoch
-    /// `Expires`.
+    /// (`%` is one, written as is); attribute order: `Max-Age; Expires; Domain; Path;
+    /// HttpOnly; Secure; SameSite; Partitioned; Priority`. Deletions carry `Max-Age=0` and an
+    /// epoch `Expires`.
     Polyseal,
     /// h3 1.x (`setCookie`, cookie-es 1): values percent-encoded with `encodeURIComponent`,
     /// `Path=/` when no path is given; order `Max-Age; Domain; Path; Expires; HttpOnly; Secure;
