@@ -126,13 +126,8 @@ test('nesting is bounded: deep and cyclic values fail cleanly', () => {
   const shallow = new Sealer(new Keyring(PW1), { maxDepth: 3 })
   assert.deepEqual(roundTrip(nest(3), shallow), nest(3))
   throwsCode(() => shallow.seal(nest(4)), 'INVALID_JSON')
-<<<<<<< HEAD
-  // The deepest limit core allows still stops a far deeper value without a stack overflow,
-  // and a limit the parser underneath cannot honour is refused up front.
-=======
   // The deepest limit a reader can honour: a far deeper value is an error, never a stack
   // overflow. A limit beyond it is refused when the sealer is built.
->>>>>>> cross
   const deepest = new Sealer(new Keyring(PW1), { maxDepth: 127 })
   throwsCode(() => deepest.seal(deep), 'INVALID_JSON')
   throwsCode(() => new Sealer(new Keyring(PW1), { maxDepth: 1_000_000 }), 'INVALID_OPTION')
