@@ -55,6 +55,7 @@ install: ## Install libpolyseal, polyseal.h and polyseal.pc under PREFIX (defaul
 
 .PHONY: check
 check: ## Formatting, clippy -D warnings and generated-file drift
+	@! git grep -n -E '^(<<<<<<<|>>>>>>>) ' -- . || { echo "merge conflict markers left in the tree" >&2; exit 1; }
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test -q -p polyseal --test native_vectors --test fe26_vectors --test cookie_vectors --test session_vectors
