@@ -96,3 +96,47 @@ pub fn document(
         "tests": tests,
     })
 }
+
+/// A sealer built from a case's `options` exactly as the C, Python and Node runners build theirs
+/// (names in docs/VECTORS.md); unknown option names are refused.
+pub fn sealer_from_case(keyrings: &Value, case: &Value) -> polyseal::Result<polyseal::Sealer> {
+    use polyseal::{ErrorCode, Format, SealerOptions};
+    let keyring = keyring_from_json(&keyrings[case["keyring"].as_str().expect("keyring name")])?;
+    let mut options = SealerOptions::default();
+    let mut format = Format::Native;
+    let number = |value: &Value| value.as_u64().expect("a non-negative integer option");
+    for (name, value) in case["options"].as_object().expect("options object") {
+        match name.as_str() {
+            "format" => format = Format::from_name(value.as_str().expect("format name"))?,
+            "cookieName" => options.cookie_name = value.as_str().expect("text").to_owned(),
+            "context" => options.context = value.as_str().expect("text").as_bytes().to_vec(),
+            "ttl" => options.ttl_ms = Some(number(value)),
+            "skew" => options.skew_ms = number(value),
+            "iterations" => options.iterations = Some(number(value) as u32),
+            "saltBits" => options.salt_bits = Some(number(value) as u32),
+            "localtimeOffset" => options.localtime_offset_ms = value.as_i64().expect("integer"),
+            "maxTokenChars" => options.max_token_chars = number(value) as usize,
+            "maxJsonBytes" => options.json.max_bytes = number(value) as usize,
+            "maxDepth" => options.json.max_depth = number(value) as usize,
+            other => {
+                return Err(polyseal::Error::new(
+                    ErrorCode::InvalidOption,
+                    format!("the runner does not know option {other:?}"),
+                ));
+            }
+        }
+    }
+    polyseal::Sealer::with_options(keyring, format, options)
+}
+
+/// 64-bit FNV-1a, the digest every language's tamper runner computes over its outcome lines.
+pub fn fnv1a64(bytes: &[u8], mut hash: u64) -> u64 {
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// FNV-1a's offset basis.
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
