@@ -1,4 +1,5 @@
-// Shared by the test files: paths, secrets and an assertion for PolysealErrors.
+// Shared by the test files: paths, secrets, an assertion for PolysealErrors, and keyrings and
+// Sealer options in the vector-file form.
 
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
@@ -60,4 +61,29 @@ export function keyringFrom(spec) {
       : { id: entry.id, secret: secretOf(entry) },
   )
   return new Keyring(entries, spec.current === undefined ? undefined : { current: spec.current })
+}
+
+/** Case option names (as in the vector files) → Sealer option names. */
+const SEALER_OPTIONS = {
+  format: 'format',
+  cookieName: 'cookieName',
+  context: 'context',
+  ttl: 'ttl',
+  skew: 'skew',
+  maxTokenChars: 'maxTokenChars',
+  maxJsonBytes: 'maxPayloadBytes',
+  maxDepth: 'maxDepth',
+  iterations: 'iterations',
+  saltBits: 'saltBits',
+  localtimeOffset: 'localtimeOffset',
+}
+
+/** The Sealer options of a case; the format comes from `options` ("native" when absent). */
+export function sealerOptions(testCase) {
+  const options = {}
+  for (const [name, value] of Object.entries(testCase.options ?? {})) {
+    assert.ok(name in SEALER_OPTIONS, `tcId ${testCase.tcId}: unknown vector option ${name}`)
+    options[SEALER_OPTIONS[name]] = value
+  }
+  return options
 }

@@ -2,7 +2,8 @@
 // asserts that each file's numberOfTests cases were executed. Sealing files (seal / unseal ops)
 // and cookies.json (cookie ops) are told apart by each case's op; an unknown op fails.
 // sessions.json holds flows (steps against one SessionManager): session-flows.mjs runs each flow
-// twice, with the sync calls and with loadAsync / updateAsync / saveAsync.
+// twice, with the sync calls and with loadAsync / updateAsync / saveAsync. tamper.json runs in
+// tamper.test.mjs.
 
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -23,39 +24,16 @@ import {
 } from 'polyseal'
 
 import { runFlow } from './session-flows.mjs'
-import { assertPolysealError, keyringFrom, repoRoot } from './support.mjs'
+import { assertPolysealError, keyringFrom, repoRoot, sealerOptions } from './support.mjs'
 
 const vectorDir = join(repoRoot, 'tests', 'vectors')
+// tamper.json holds digests over native-v1.json and fe26.json, not cases: tamper.test.mjs runs it.
+const TAMPER_FILE = 'tamper.json'
 const files = readdirSync(vectorDir)
-  .filter((name) => name.endsWith('.json'))
+  .filter((name) => name.endsWith('.json') && name !== TAMPER_FILE)
   .sort()
 
 // ---- seal / unseal -------------------------------------------------------------------------
-
-/** Case option names (as in the vector files) → Sealer option names. */
-const SEALER_OPTIONS = {
-  format: 'format',
-  cookieName: 'cookieName',
-  context: 'context',
-  ttl: 'ttl',
-  skew: 'skew',
-  maxTokenChars: 'maxTokenChars',
-  maxJsonBytes: 'maxPayloadBytes',
-  maxDepth: 'maxDepth',
-  iterations: 'iterations',
-  saltBits: 'saltBits',
-  localtimeOffset: 'localtimeOffset',
-}
-
-/** The Sealer options of a case; the format comes from `options` ("native" when absent). */
-function sealerOptions(testCase) {
-  const options = {}
-  for (const [name, value] of Object.entries(testCase.options ?? {})) {
-    assert.ok(name in SEALER_OPTIONS, `tcId ${testCase.tcId}: unknown vector option ${name}`)
-    options[SEALER_OPTIONS[name]] = value
-  }
-  return options
-}
 
 function checkOpened(testCase, opened) {
   assert.deepEqual(opened.data, JSON.parse(testCase.payload))
@@ -177,6 +155,7 @@ const EXPECTED = { 'native-v1.json': 40, 'fe26.json': 76, 'cookies.json': 125, '
 
 test('the shared vector files are present', () => {
   for (const file of Object.keys(EXPECTED)) assert.ok(files.includes(file), `vector files: ${files}`)
+  assert.ok(readdirSync(vectorDir).includes(TAMPER_FILE), 'tamper.test.mjs needs tamper.json')
 })
 
 const isFlowFile = (document) => document.tests.every((testCase) => Array.isArray(testCase.steps))
