@@ -3,7 +3,7 @@
 Each case is interpreted as docs/VECTORS.md and core/tests/native_vectors.rs describe; every
 file must execute exactly its ``numberOfTests`` cases. Any file whose cases are all ``seal`` and
 ``unseal`` runs here (native-v1.json, fe26.json, and future files of the same shape);
-cookies.json runs in test_cookie_vectors.py.
+cookies.json runs in test_cookie_vectors.py, tamper.json in test_tamper.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,15 @@ import pytest
 import polyseal
 from polyseal._errors import ERROR_CLASSES
 
-from conftest import COOKIE_OPS, FLOW_OPS, SEAL_OPS, VECTOR_DIR, vector_files, vector_ops
+from conftest import (
+    COOKIE_OPS,
+    FLOW_OPS,
+    SEAL_OPS,
+    TAMPER_OPS,
+    VECTOR_DIR,
+    vector_files,
+    vector_ops,
+)
 
 SEAL_FILES = vector_files(SEAL_OPS)
 
@@ -134,11 +142,11 @@ def run_file(path: Path) -> int:
 
 def test_every_vector_file_has_a_runner() -> None:
     files = sorted(VECTOR_DIR.glob("*.json"))
-    expected = {"native-v1.json", "fe26.json", "cookies.json", "sessions.json"}
+    expected = {"native-v1.json", "fe26.json", "cookies.json", "sessions.json", "tamper.json"}
     assert {path.name for path in files} >= expected
     for path in files:
         ops = vector_ops(path)
-        runnable = ops <= SEAL_OPS or ops <= COOKIE_OPS or ops <= FLOW_OPS
+        runnable = ops <= SEAL_OPS or ops <= COOKIE_OPS or ops <= FLOW_OPS or ops <= TAMPER_OPS
         assert ops and runnable, f"{path.name}: ops {sorted(ops)}"
 
 
