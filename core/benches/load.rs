@@ -5,8 +5,10 @@
 //! - `cargo bench -p polyseal --bench load -- --bench`: the full measurement.
 //! - without `--bench` (as `cargo test --all-targets` runs it): a quick smoke pass.
 //! - `load profile OP N [A|B]`: N operations on one payload (default A) and nothing else, for
-//!   `valgrind --tool=callgrind` or `perf record`; OP is `seal` or `unseal` (native),
-//!   `floor-seal`, `floor-unseal`, `privatejar-seal` or `privatejar-unseal`.
+//!   `valgrind --tool=callgrind` or `perf record`; OP is `seal`, `seal-json` or `unseal`
+//!   (native), `floor-seal`, `floor-unseal`, `privatejar-seal`, `privatejar-unseal`, or an
+//!   Fe26.2 operation: `h3v1-seal`, `h3v1-unseal`, `h3v2-seal`, `h3v2-unseal` (the same cookie
+//!   every time, as a browser sends it).
 
 mod common;
 
@@ -17,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use common::{COOKIE_NAME, Floor, NOW, TTL_MS, inputs, private_jar_seal, private_jar_unseal};
 use cookie::{CookieJar, Key};
+use polyseal::iron::{self, IronOptions, Profile};
 use polyseal::native::{self, NativeOptions};
 use polyseal::{Keyring, Value, rng};
 use serde_json::json;
@@ -284,12 +287,42 @@ fn profile(setup: Arc<Setup>, what: &str, count: u64, payload: &str) {
     private_jar_seal(&mut jar, &jar_key, &value);
     let options = &setup.options;
     let mut seal_jar = CookieJar::new();
+    let text = serde_json::to_string(&value).unwrap();
+    let h3v1 = IronOptions::for_profile(Profile::H3V1);
+    let h3v2 = IronOptions::for_profile(Profile::H3V2);
+    let fe26_token = |options: &IronOptions| {
+        // Sealed by another keyring with the same password: a cookie from another process.
+        let elsewhere = Keyring::from_password(&inputs().password).unwrap();
+        iron::seal_at(&value, &elsewhere, options, NOW).unwrap()
+    };
+    let (h3v1_token, h3v2_token) = match what {
+        "h3v1-unseal" => (fe26_token(&h3v1), String::new()),
+        "h3v2-unseal" => (String::new(), fe26_token(&h3v2)),
+        _ => (String::new(), String::new()),
+    };
     let mut one: Box<dyn FnMut()> = match what {
         "seal" => Box::new(|| {
             black_box(native::seal_at(black_box(&value), &setup.keyring, options, NOW).unwrap());
         }),
         "unseal" => Box::new(|| {
             black_box(native::unseal_at(black_box(&token), &setup.keyring, options, NOW).unwrap());
+        }),
+        "seal-json" => Box::new(|| {
+            black_box(
+                native::seal_json_at(black_box(&text), &setup.keyring, options, NOW).unwrap(),
+            );
+        }),
+        "h3v1-seal" => Box::new(|| {
+            black_box(iron::seal_at(black_box(&value), &setup.keyring, &h3v1, NOW).unwrap());
+        }),
+        "h3v2-seal" => Box::new(|| {
+            black_box(iron::seal_at(black_box(&value), &setup.keyring, &h3v2, NOW).unwrap());
+        }),
+        "h3v1-unseal" => Box::new(|| {
+            black_box(iron::unseal_at(black_box(&h3v1_token), &setup.keyring, &h3v1, NOW).unwrap());
+        }),
+        "h3v2-unseal" => Box::new(|| {
+            black_box(iron::unseal_at(black_box(&h3v2_token), &setup.keyring, &h3v2, NOW).unwrap());
         }),
         "floor-seal" => Box::new(|| {
             black_box(floor.seal(black_box(&value)));
