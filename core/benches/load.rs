@@ -8,7 +8,7 @@
 //!   `valgrind --tool=callgrind` or `perf record`; OP is `seal`, `seal-json` or `unseal`
 //!   (native), `floor-seal`, `floor-unseal`, `privatejar-seal`, `privatejar-unseal`, or an
 //!   Fe26.2 operation: `h3v1-seal`, `h3v1-unseal`, `h3v2-seal`, `h3v2-unseal` (the same cookie
-//!   every time, as a browser sends it).
+//!   every time, as a browser sends it), `h3v2-seal-reuse` (with a one-minute salt-reuse window).
 
 mod common;
 
@@ -290,6 +290,8 @@ fn profile(setup: Arc<Setup>, what: &str, count: u64, payload: &str) {
     let text = serde_json::to_string(&value).unwrap();
     let h3v1 = IronOptions::for_profile(Profile::H3V1);
     let h3v2 = IronOptions::for_profile(Profile::H3V2);
+    let mut h3v2_reuse = h3v2.clone();
+    h3v2_reuse.salt_reuse_ms = Some(60_000);
     let fe26_token = |options: &IronOptions| {
         // Sealed by another keyring with the same password: a cookie from another process.
         let elsewhere = Keyring::from_password(&inputs().password).unwrap();
@@ -317,6 +319,9 @@ fn profile(setup: Arc<Setup>, what: &str, count: u64, payload: &str) {
         }),
         "h3v2-seal" => Box::new(|| {
             black_box(iron::seal_at(black_box(&value), &setup.keyring, &h3v2, NOW).unwrap());
+        }),
+        "h3v2-seal-reuse" => Box::new(|| {
+            black_box(iron::seal_at(black_box(&value), &setup.keyring, &h3v2_reuse, NOW).unwrap());
         }),
         "h3v1-unseal" => Box::new(|| {
             black_box(iron::unseal_at(black_box(&h3v1_token), &setup.keyring, &h3v1, NOW).unwrap());

@@ -14,7 +14,7 @@ use xaes_256_gcm::Xaes256Gcm;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::error::{ErrorCode, Result, fail};
-use crate::iron::cache::DerivedKeyCache;
+use crate::iron::cache::{DerivedKeyCache, SaltReuse};
 use crate::iron::{DEFAULT_DERIVED_KEY_CACHE_ENTRIES, DerivedKeyCacheStats};
 
 /// Minimum password length in UTF-16 code units (iron's `minPasswordlength`).
@@ -187,6 +187,8 @@ struct KeyringInner {
     native: Vec<Xaes256Gcm>,
     /// Fe26.2 keys derived by PBKDF2 from these entries (see `iron::cache`).
     iron_cache: DerivedKeyCache,
+    /// The salts Fe26.2 seals share when a salt-reuse window is configured.
+    salt_reuse: SaltReuse,
 }
 
 impl Keyring {
@@ -233,6 +235,11 @@ impl Keyring {
     /// The cache of Fe26.2 derived keys shared by every handle and sealer of this keyring.
     pub(crate) fn iron_cache(&self) -> &DerivedKeyCache {
         &self.inner.iron_cache
+    }
+
+    /// The Fe26.2 seal-side salt-reuse state of this keyring.
+    pub(crate) fn salt_reuse(&self) -> &SaltReuse {
+        &self.inner.salt_reuse
     }
 
     /// Counters of the Fe26.2 derived-key cache: capacity, entries, hits, misses, insertions
@@ -358,6 +365,7 @@ impl KeyringBuilder {
                     self.derived_key_cache
                         .unwrap_or(DEFAULT_DERIVED_KEY_CACHE_ENTRIES),
                 ),
+                salt_reuse: SaltReuse::default(),
             }),
         })
     }

@@ -108,6 +108,9 @@ pub struct SealerOptions {
     pub max_token_chars: usize,
     /// Payload size and depth limits.
     pub json: JsonLimits,
+    /// Fe26.2 only, opt-in: seals within this many ms reuse their salts and derived keys with
+    /// a fresh IV ([`IronOptions::salt_reuse_ms`]); `None` draws fresh salts for every seal.
+    pub salt_reuse_ms: Option<u64>,
 }
 
 impl Default for SealerOptions {
@@ -122,6 +125,7 @@ impl Default for SealerOptions {
             localtime_offset_ms: 0,
             max_token_chars: native::DEFAULT_MAX_TOKEN_CHARS,
             json: JsonLimits::default(),
+            salt_reuse_ms: None,
         }
     }
 }
@@ -296,6 +300,7 @@ fn native_options(options: &SealerOptions) -> Result<NativeOptions> {
     let fe26_only = [
         ("iterations", options.iterations.is_some()),
         ("salt_bits", options.salt_bits.is_some()),
+        ("salt_reuse_ms", options.salt_reuse_ms.is_some()),
         (
             "localtime_offset_ms",
             options.localtime_offset_ms != defaults.localtime_offset_ms,
@@ -341,6 +346,7 @@ fn iron_options(profile: Profile, options: &SealerOptions) -> Result<IronOptions
     iron.localtime_offset_ms = options.localtime_offset_ms;
     iron.max_token_bytes = options.max_token_chars;
     iron.json_limits = options.json;
+    iron.salt_reuse_ms = options.salt_reuse_ms;
     iron.validate()?;
     Ok(iron)
 }
@@ -412,6 +418,23 @@ mod tests {
     }
 
     #[test]
+    fn salt_reuse_reaches_the_fe26_engine() {
+        let options = SealerOptions {
+            salt_reuse_ms: Some(60_000),
+            ..SealerOptions::default()
+        };
+        let sealer = Sealer::with_options(ring(), Format::H3V2, options).unwrap();
+        let salts = |token: &str| {
+            let fields: Vec<&str> = token.split('*').collect();
+            (fields[2].to_owned(), fields[6].to_owned())
+        };
+        let a = sealer.seal_at(&json!(1), 1000).unwrap();
+        let b = sealer.seal_at(&json!(2), 2000).unwrap();
+        assert_eq!(salts(&a), salts(&b));
+        assert_eq!(sealer.unseal_at(&b, 2000).unwrap().value, json!(2));
+    }
+
+    #[test]
     fn seal_until_sets_the_expiry_in_every_format() {
         for format in [Format::Native, Format::H3V1, Format::Iron] {
             let sealer = Sealer::new(ring(), format).unwrap();
@@ -443,10 +466,15 @@ mod tests {
             skew_ms: 1500,
             ..SealerOptions::default()
         };
+        let native_with_salt_reuse = SealerOptions {
+            salt_reuse_ms: Some(1000),
+            ..SealerOptions::default()
+        };
         let cases = [
             (Format::H3V1, fe26_with_name),
             (Format::Native, native_with_iterations),
             (Format::Iron, fe26_with_ms_skew),
+            (Format::Native, native_with_salt_reuse),
         ];
         for (format, options) in cases {
             let err = Sealer::with_options(ring(), format, options).unwrap_err();

@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use zeroize::Zeroizing;
 
@@ -280,6 +280,53 @@ impl DerivedKeyCache {
             stats.evictions += shard.evictions;
         }
         stats
+    }
+}
+
+/// The salts (and their keys) that seals share within a salt-reuse window
+/// ([`IronOptions::salt_reuse_ms`](super::IronOptions::salt_reuse_ms)).
+pub(crate) struct ReusedSalts {
+    pub(crate) entry: usize,
+    pub(crate) iterations: u32,
+    pub(crate) salt_bits: u32,
+    pub(crate) since_ms: u64,
+    pub(crate) encryption_salt: String,
+    pub(crate) integrity_salt: String,
+    pub(crate) encryption_key: Zeroizing<[u8; 32]>,
+    pub(crate) integrity_key: Zeroizing<[u8; 32]>,
+}
+
+/// One keyring's current reused salts. Seals only read it (a shared lock, held for a pointer
+/// copy); it is replaced once per window.
+#[derive(Default)]
+pub(crate) struct SaltReuse {
+    current: RwLock<Option<Arc<ReusedSalts>>>,
+}
+
+impl SaltReuse {
+    /// The salts to reuse for a seal at `now_ms`, if those in place were made for the same
+    /// entry, iteration count and salt size no more than `window_ms` ago.
+    pub(crate) fn get(
+        &self,
+        entry: usize,
+        iterations: u32,
+        salt_bits: u32,
+        now_ms: u64,
+        window_ms: u64,
+    ) -> Option<Arc<ReusedSalts>> {
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        let salts = current.as_ref()?;
+        let fits = salts.entry == entry
+            && salts.iterations == iterations
+            && salts.salt_bits == salt_bits
+            && now_ms >= salts.since_ms
+            && now_ms - salts.since_ms < window_ms;
+        fits.then(|| Arc::clone(salts))
+    }
+
+    /// Starts a new window with these salts.
+    pub(crate) fn replace(&self, salts: ReusedSalts) {
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(salts));
     }
 }
 

@@ -41,13 +41,13 @@ use serde_json::Value;
 use crate::error::{ErrorCode, Result, fail};
 use crate::json;
 use crate::keyring::{KeyEntry, Keyring, Secret};
-use cache::Role;
+use cache::{ReusedSalts, Role};
 
 pub use cache::{DEFAULT_DERIVED_KEY_CACHE_ENTRIES, DerivedKeyCacheStats, MAX_CACHED_SALT_BYTES};
 pub use profile::{
     DEFAULT_ITERATIONS, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_SALT_BITS, DEFAULT_TIMESTAMP_SKEW_SEC,
     H3_V2_ITERATIONS, IRON_SESSION_TTL_MS, IronOptions, MAX_EXPIRATION_MS, MAX_ITERATIONS,
-    MAX_SALT_BITS, MAX_TIMESTAMP_SKEW_SEC, Profile,
+    MAX_SALT_BITS, MAX_SALT_REUSE_MS, MAX_TIMESTAMP_SKEW_SEC, Profile,
 };
 
 /// The id-less password lookup name, as iron uses it: `token.id || "default"`.
@@ -94,7 +94,7 @@ pub fn seal_json_at(
     options.validate()?;
     json::parse(json_text.as_bytes(), options.json_limits)?;
     seal_bytes(json_text.as_bytes(), keyring, options, now_ms, || {
-        SealInputs::fresh(keyring, options)
+        SealInputs::for_seal(keyring, options, now_ms)
     })
 }
 
@@ -196,6 +196,39 @@ struct SealInputs {
 }
 
 impl SealInputs {
+    /// The inputs of a seal at `now_ms`: the salts of the current salt-reuse window with a fresh
+    /// IV when [`IronOptions::salt_reuse_ms`] is set and the window is open, otherwise fresh
+    /// ones (which open a new window when reuse is on).
+    fn for_seal(keyring: &Keyring, options: &IronOptions, now_ms: u64) -> Result<SealInputs> {
+        let Some(window) = options.salt_reuse_ms else {
+            return SealInputs::fresh(keyring, options);
+        };
+        let index = keyring.current_index();
+        let reuse = keyring.salt_reuse();
+        if let Some(salts) = reuse.get(index, options.iterations, options.salt_bits, now_ms, window)
+        {
+            return Ok(SealInputs {
+                encryption_salt: salts.encryption_salt.clone(),
+                iv: crate::rng::array()?,
+                integrity_salt: salts.integrity_salt.clone(),
+                encryption_key: salts.encryption_key.clone(),
+                integrity_key: salts.integrity_key.clone(),
+            });
+        }
+        let fresh = SealInputs::fresh(keyring, options)?;
+        reuse.replace(ReusedSalts {
+            entry: index,
+            iterations: options.iterations,
+            salt_bits: options.salt_bits,
+            since_ms: now_ms,
+            encryption_salt: fresh.encryption_salt.clone(),
+            integrity_salt: fresh.integrity_salt.clone(),
+            encryption_key: fresh.encryption_key.clone(),
+            integrity_key: fresh.integrity_key.clone(),
+        });
+        Ok(fresh)
+    }
+
     /// Fresh random salts and IV, and their keys. The keys go into the keyring's cache: the
     /// token is about to be sent, and the next request will bring it back.
     fn fresh(keyring: &Keyring, options: &IronOptions) -> Result<SealInputs> {

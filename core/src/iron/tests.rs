@@ -685,3 +685,97 @@ fn entries_with_one_password_do_not_share_keys() {
     );
     assert_eq!(crypto::DERIVATIONS.get(), 1);
 }
+
+fn salts(token: &str) -> (String, String) {
+    let fields: Vec<&str> = token.split('*').collect();
+    (fields[2].to_owned(), fields[6].to_owned())
+}
+
+#[test]
+fn salts_are_fresh_unless_reuse_is_asked_for() {
+    let ring = Keyring::from_password(PW).unwrap();
+    let options = IronOptions::for_profile(Profile::H3V2);
+    assert_eq!(options.salt_reuse_ms, None);
+    let a = seal_at(&json!(1), &ring, &options, NOW).unwrap();
+    let b = seal_at(&json!(1), &ring, &options, NOW).unwrap();
+    assert_ne!(salts(&a).0, salts(&b).0);
+    assert_ne!(salts(&a).1, salts(&b).1);
+}
+
+#[test]
+fn seals_within_the_window_share_salts_and_keys() {
+    let ring = Keyring::from_password(PW).unwrap();
+    let mut options = IronOptions::for_profile(Profile::H3V2);
+    options.salt_reuse_ms = Some(1000);
+    crypto::DERIVATIONS.set(0);
+    let first = seal_at(&json!({"n": 1}), &ring, &options, NOW).unwrap();
+    assert_eq!(crypto::DERIVATIONS.get(), 2);
+    let second = seal_at(&json!({"n": 1}), &ring, &options, NOW + 999).unwrap();
+    assert_eq!(
+        crypto::DERIVATIONS.get(),
+        2,
+        "no derivation inside the window"
+    );
+    assert_eq!(salts(&first), salts(&second));
+    // A fresh IV every time: same plaintext, different IV and ciphertext.
+    let field = |token: &str, i: usize| token.split('*').nth(i).unwrap().to_owned();
+    assert_ne!(field(&first, 3), field(&second, 3));
+    assert_ne!(field(&first, 4), field(&second, 4));
+    // Both are ordinary tokens: any reader opens them, including one with no cache.
+    let cold = Keyring::builder()
+        .password("", PW)
+        .derived_key_cache(0)
+        .build()
+        .unwrap();
+    for token in [&first, &second] {
+        assert_eq!(
+            unseal_at(token, &cold, &options, NOW).unwrap().value,
+            json!({"n": 1})
+        );
+    }
+    // The window closes after salt_reuse_ms, and a clock that went back starts a new one.
+    let later = seal_at(&json!(1), &ring, &options, NOW + 1000).unwrap();
+    assert_ne!(salts(&later), salts(&first));
+    let earlier = seal_at(&json!(1), &ring, &options, NOW + 500).unwrap();
+    assert_ne!(salts(&earlier), salts(&later));
+}
+
+#[test]
+fn salt_reuse_never_crosses_entries_or_iteration_counts() {
+    let ring = Keyring::builder()
+        .password("new", PW)
+        .password("old", PW_B)
+        .build()
+        .unwrap();
+    let mut v2 = IronOptions::for_profile(Profile::H3V2);
+    v2.salt_reuse_ms = Some(60_000);
+    let mut v1 = IronOptions::for_profile(Profile::H3V1);
+    v1.salt_reuse_ms = Some(60_000);
+    let a = seal_at(&json!(1), &ring, &v2, NOW).unwrap();
+    let b = seal_at(&json!(1), &ring, &v1, NOW).unwrap();
+    assert_ne!(salts(&a), salts(&b));
+    assert!(unseal_at(&b, &ring, &v1, NOW).is_ok());
+    // A rotated keyring (another current entry) does not inherit the old entry's salts.
+    let rotated = Keyring::builder()
+        .password("new", PW)
+        .password("old", PW_B)
+        .current("old")
+        .build()
+        .unwrap();
+    let c = seal_at(&json!(1), &rotated, &v2, NOW).unwrap();
+    assert!(c.starts_with("Fe26.2*old*"));
+    assert!(unseal_at(&c, &ring, &v2, NOW).is_ok());
+}
+
+#[test]
+fn salt_reuse_windows_are_bounded() {
+    let ring = Keyring::from_password(PW).unwrap();
+    for bad in [0, MAX_SALT_REUSE_MS + 1] {
+        let mut options = IronOptions::for_profile(Profile::H3V2);
+        options.salt_reuse_ms = Some(bad);
+        assert_eq!(
+            code(seal_at(&json!(1), &ring, &options, NOW)),
+            ErrorCode::InvalidOption
+        );
+    }
+}
