@@ -78,8 +78,12 @@ pub fn seal_at(
     options: &IronOptions,
     now_ms: u64,
 ) -> Result<String> {
-    json::check_value_depth(value, options.json_limits.max_depth)?;
-    seal_json_at(&json::to_js_string(value), keyring, options, now_ms)
+    options.validate()?;
+    // Serializing a value yields valid JSON: only its depth needs checking, done while writing.
+    let text = json::to_js_string_within(value, options.json_limits.max_depth)?;
+    seal_bytes(text.as_bytes(), keyring, options, now_ms, || {
+        SealInputs::for_seal(keyring, options, now_ms)
+    })
 }
 
 /// Seals the exact JSON text `json_text`, byte for byte, with the keyring's current entry.
@@ -92,7 +96,7 @@ pub fn seal_json_at(
     now_ms: u64,
 ) -> Result<String> {
     options.validate()?;
-    json::parse(json_text.as_bytes(), options.json_limits)?;
+    json::validate(json_text.as_bytes(), options.json_limits)?;
     seal_bytes(json_text.as_bytes(), keyring, options, now_ms, || {
         SealInputs::for_seal(keyring, options, now_ms)
     })
