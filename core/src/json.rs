@@ -92,6 +92,13 @@ pub fn validate(bytes: &[u8], limits: JsonLimits) -> Result<()> {
         .map_err(|e| invalid(&e))
 }
 
+/// [`validate`]s `bytes` and returns them as text.
+pub fn validated_text(bytes: &[u8], limits: JsonLimits) -> Result<String> {
+    validate(bytes, limits)?;
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| fail(ErrorCode::InvalidJson, "the JSON payload is not UTF-8"))
+}
+
 fn check_size(length: usize, limits: JsonLimits) -> Result<()> {
     if length > limits.max_bytes {
         return Err(fail(

@@ -155,6 +155,33 @@ pub fn unseal_at(
     options: &IronOptions,
     now_ms: u64,
 ) -> Result<IronUnsealed> {
+    let (value, opened) = unseal_payload_at(token, keyring, options, now_ms, |plaintext| {
+        json::parse(plaintext, options.json_limits)
+    })?;
+    Ok(IronUnsealed {
+        value,
+        key_id: opened.key_id,
+        expires_at: opened.expires_at,
+        needs_reseal: opened.needs_reseal,
+    })
+}
+
+/// What an authentic token says besides its payload.
+pub(crate) struct OpenedToken {
+    pub(crate) key_id: String,
+    pub(crate) expires_at: Option<u64>,
+    pub(crate) needs_reseal: bool,
+}
+
+/// [`unseal_at`] up to the plaintext, which `read` turns into the result (a parsed value, or
+/// validated JSON text).
+pub(crate) fn unseal_payload_at<T>(
+    token: &str,
+    keyring: &Keyring,
+    options: &IronOptions,
+    now_ms: u64,
+    read: impl FnOnce(&[u8]) -> Result<T>,
+) -> Result<(T, OpenedToken)> {
     options.validate()?;
     check_token_size(token.len(), options)?;
     let body = if options.version_suffix {
@@ -169,12 +196,21 @@ pub fn unseal_at(
     let decoded = token::decode(&fields)?;
     let (iterations, legacy) = verify_mac(keyring, index, &fields, &decoded.mac, options)?;
     let plaintext = decrypt(keyring, index, &fields, &decoded, iterations)?;
-    Ok(IronUnsealed {
-        value: parse_plaintext(&plaintext, options)?,
-        key_id: entry.id().to_owned(),
-        expires_at,
-        needs_reseal: legacy || entry.id() != keyring.current().id(),
-    })
+    if plaintext.is_empty() {
+        return Err(fail(
+            ErrorCode::InvalidJson,
+            "the sealed payload is empty, not JSON",
+        ));
+    }
+    let payload = read(&plaintext)?;
+    Ok((
+        payload,
+        OpenedToken {
+            key_id: entry.id().to_owned(),
+            expires_at,
+            needs_reseal: legacy || entry.id() != keyring.current().id(),
+        },
+    ))
 }
 
 /// [`seal_at`] at the system clock's time.
@@ -504,16 +540,6 @@ fn decrypt(
         cache.insert(index, Role::Encryption, salt, iterations, &key);
     }
     Ok(plaintext)
-}
-
-fn parse_plaintext(plaintext: &[u8], options: &IronOptions) -> Result<Value> {
-    if plaintext.is_empty() {
-        return Err(fail(
-            ErrorCode::InvalidJson,
-            "the sealed payload is empty, not JSON",
-        ));
-    }
-    json::parse(plaintext, options.json_limits)
 }
 
 fn check_plaintext_size(length: usize, options: &IronOptions) -> Result<()> {

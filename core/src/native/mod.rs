@@ -162,6 +162,29 @@ pub fn unseal_at(
     })
 }
 
+/// Unseals and verifies a token at time `now_ms`, returning its payload as the JSON text it was
+/// sealed as (checked to be JSON within the limits, exactly as [`unseal_at`] checks it) with
+/// the token's metadata in an [`Unsealed`] whose `value` is `Null`.
+pub(crate) fn unseal_text_at(
+    token: &str,
+    keyring: &Keyring,
+    options: &NativeOptions,
+    now_ms: u64,
+) -> Result<(String, Unsealed)> {
+    let opened = open(token, keyring, options, now_ms)?;
+    let text = json::validated_text(opened.plaintext(), options.json)?;
+    Ok((
+        text,
+        Unsealed {
+            value: Value::Null,
+            needs_reseal: opened.key_id != keyring.current().id(),
+            key_id: opened.key_id,
+            issued_at: opened.issued_at,
+            expires_at: opened.expires_at,
+        },
+    ))
+}
+
 /// Verifies a token and seals its payload again under the keyring's current key, keeping its
 /// issued-at and expiry (so rotation never extends a session).
 pub fn reseal_at(
