@@ -56,6 +56,102 @@ const {
   version,
 } = native
 
+// Fast paths for `Sealer#seal` and `Sealer#unseal`. Each call into the native addon costs far
+// more than a property read in JavaScript, so reading a value property by property through
+// Node-API costs more than the seal itself; V8 builds and parses JSON text in a fraction of
+// that. `seal` therefore writes plainly-JSON data as JSON text here and seals it with
+// `sealJson` (core checks it again); `unseal` parses what `unsealJson` returns (the result as
+// JSON text, the payload embedded as sealed) with `JSON.parse`, which builds exactly what the
+// native writer would (numbers as numbers, `__proto__` as an own key). Anything the text writer is not sure of — and any
+// failure — goes through the native reader, which gives the exact error.
+
+const { parse: parseJson, stringify } = JSON
+const hasLoneSurrogate =
+  typeof String.prototype.isWellFormed === 'function'
+    ? (text) => !text.isWellFormed()
+    : (text) => /[\uD800-\uDFFF]/.test(text)
+// What `JSON.stringify` escapes, and surrogates (to look for lone ones): most strings have none.
+const SPECIAL = /["\\\u0000-\u001F\uD800-\uDFFF]/
+
+/** A string as JSON text, or undefined for a string with a lone surrogate (no UTF-8 form). */
+function quote(text) {
+  if (!SPECIAL.test(text)) return `"${text}"`
+  return hasLoneSurrogate(text) ? undefined : stringify(text)
+}
+// Deeper or larger data goes through the native reader, which applies the sealer's own limits
+// (and refuses a hugely shared structure before expanding it).
+const FAST_MAX_DEPTH = 64
+const FAST_MAX_VALUES = 10000
+
+/**
+ * JSON text of `value` by `JSON.stringify`'s rules, or undefined to let the native reader decide.
+ * `budget.left` counts down the values still allowed.
+ */
+function jsonText(value, depth, budget) {
+  if (--budget.left < 0) return undefined
+  switch (typeof value) {
+    case 'string':
+      return quote(value)
+    case 'number':
+      return Number.isFinite(value) ? String(value) : undefined
+    case 'boolean':
+      return value ? 'true' : 'false'
+    case 'object': {
+      if (value === null) return 'null'
+      if (depth >= FAST_MAX_DEPTH) return undefined
+      if (Array.isArray(value)) {
+        let out = '['
+        for (let i = 0; i < value.length; i++) {
+          const item = jsonText(value[i], depth + 1, budget)
+          if (item === undefined) return undefined
+          out += i === 0 ? item : `,${item}`
+        }
+        return `${out}]`
+      }
+      const prototype = Object.getPrototypeOf(value)
+      if (prototype !== null && Object.getPrototypeOf(prototype) !== null) return undefined
+      let out = '{'
+      let first = true
+      for (const key of Object.keys(value)) {
+        const item = value[key]
+        // `JSON.stringify` leaves out properties whose value is undefined.
+        if (item === undefined) continue
+        const name = quote(key)
+        const text = name === undefined ? undefined : jsonText(item, depth + 1, budget)
+        if (text === undefined) return undefined
+        out += `${first ? '' : ','}${name}:${text}`
+        first = false
+      }
+      return `${out}}`
+    }
+    default:
+      return undefined
+  }
+}
+
+const nativeSeal = Sealer.prototype.seal
+Object.defineProperty(Sealer.prototype, 'seal', {
+  value: function seal(data, options) {
+    // On any problem (a getter that throws included) the native reader repeats the work and
+    // reports it exactly, with the path to the bad value.
+    try {
+      const text = jsonText(data, 0, { left: FAST_MAX_VALUES })
+      if (text !== undefined) return this.sealJson(text, options)
+    } catch {}
+    return nativeSeal.call(this, data, options)
+  },
+  writable: true,
+  configurable: true,
+})
+
+Object.defineProperty(Sealer.prototype, 'unseal', {
+  value: function unseal(token, options) {
+    return parseJson(this.unsealJson(token, options))
+  },
+  writable: true,
+  configurable: true,
+})
+
 module.exports = {
   Keyring,
   Sealer,

@@ -155,6 +155,9 @@ impl Reader<'_> {
     }
 
     fn string(&self, value: sys::napi_value) -> std::result::Result<String, Located> {
+        if let Some(text) = self.napi(read_utf8(self.env.raw(), value))? {
+            return Ok(text);
+        }
         let units = self.napi(read_utf16(self.env.raw(), value))?;
         String::from_utf16(&units).map_err(|_| {
             Located::from(Failure::invalid_argument(
@@ -312,6 +315,50 @@ pub fn is_plain_object(env: sys::napi_env, value: sys::napi_value) -> Result<boo
     Ok(type_of(env, grand)? == ValueType::Null)
 }
 
+/// Reads a JavaScript string as UTF-8 when that is exact: V8 writes a lone surrogate as U+FFFD,
+/// so a result holding U+FFFD returns `None` and the caller reads the UTF-16 code units to tell
+/// a real U+FFFD from a lone surrogate. Short strings (most keys and values) take one call into
+/// napi, through a stack buffer.
+fn read_utf8(env: sys::napi_env, value: sys::napi_value) -> Result<Option<String>> {
+    const REPLACEMENT: &str = "\u{FFFD}";
+    let mut stack = [0u8; 128];
+    let mut written = 0usize;
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            stack.as_mut_ptr().cast(),
+            stack.len(),
+            &mut written,
+        )
+    })?;
+    // napi stops one byte short of the buffer (for the NUL) and never splits a character, so a
+    // string that filled the buffer may have been cut: read it again at its full length.
+    let bytes = if written + 4 < stack.len() {
+        stack[..written].to_vec()
+    } else {
+        let mut length = 0usize;
+        check_status!(unsafe {
+            sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length)
+        })?;
+        let mut heap = vec![0u8; length + 1];
+        check_status!(unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                heap.as_mut_ptr().cast(),
+                heap.len(),
+                &mut written,
+            )
+        })?;
+        heap.truncate(written);
+        heap
+    };
+    Ok(String::from_utf8(bytes)
+        .ok()
+        .filter(|text| !text.contains(REPLACEMENT)))
+}
+
 /// Reads a JavaScript string as UTF-16 code units, lone surrogates included.
 fn read_utf16(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u16>> {
     let mut length = 0usize;
@@ -374,6 +421,7 @@ pub fn to_js(env: sys::napi_env, value: &Value) -> Result<sys::napi_value> {
         }
         Value::Object(map) => {
             check_status!(unsafe { sys::napi_create_object(env, &mut out) })?;
+            let mut properties = Vec::with_capacity(map.len());
             for (key, item) in map {
                 let mut name = ptr::null_mut();
                 check_status!(unsafe {
@@ -396,10 +444,14 @@ pub fn to_js(env: sys::napi_env, value: &Value) -> Result<sys::napi_value> {
                         | sys::PropertyAttributes::configurable,
                     data: ptr::null_mut(),
                 };
-                // Defining (not assigning) keeps `__proto__` an ordinary key and never runs a
-                // setter someone put on `Object.prototype`, exactly like `JSON.parse`.
-                check_status!(unsafe { sys::napi_define_properties(env, out, 1, &property) })?;
+                properties.push(property);
             }
+            // Defining (not assigning) keeps `__proto__` an ordinary key and never runs a
+            // setter someone put on `Object.prototype`, exactly like `JSON.parse`. A repeated
+            // key cannot occur: the map's keys are distinct. One call defines them all.
+            check_status!(unsafe {
+                sys::napi_define_properties(env, out, properties.len(), properties.as_ptr())
+            })?;
         }
     }
     Ok(out)

@@ -108,6 +108,24 @@ impl Sealer {
         })
     }
 
+    /// Unseals and verifies a token, synchronously, and returns what `unseal` returns as JSON
+    /// text: `{"data":…,"keyId":…,"issuedAt":…,"expiresAt":…,"needsReseal":…}`, with `data`
+    /// the payload's text exactly as sealed. `unseal` is this plus `JSON.parse`.
+    #[napi(catch_unwind, ts_args_type = "token: string, options?: CallOptions")]
+    pub fn unseal_json(
+        &self,
+        env: Env,
+        token: Unknown,
+        options: Option<Unknown>,
+    ) -> Result<String> {
+        guard(&env, || {
+            let job = self.unseal_job(&env, &token, options.as_ref())?;
+            let now = job.now.unwrap_or_else(polyseal::clock::now_ms);
+            let opened = job.sealer.unseal_json_at(&job.token, now)?;
+            Ok(unsealed_json_text(&opened))
+        })
+    }
+
     /// Seals JSON text as it is, synchronously: the text is validated (UTF-8 JSON within
     /// `maxDepth`) and sealed byte for byte, so key order and number spelling are kept.
     #[napi(catch_unwind, ts_args_type = "json: string, options?: CallOptions")]
@@ -216,6 +234,25 @@ impl Sealer {
             options::read_call(env, options, "options")?,
         )
     }
+}
+
+/// `{"data":…,"keyId":…,"issuedAt":…,"expiresAt":…,"needsReseal":…}`: an `Unsealed` as JSON
+/// text, the payload embedded as it was sealed (core checked that it is one JSON value).
+fn unsealed_json_text(opened: &polyseal::UnsealedJson) -> String {
+    let time = |ms: Option<u64>| ms.map_or_else(|| "null".to_owned(), |ms| ms.to_string());
+    let mut out = String::with_capacity(opened.json.len() + 96);
+    out.push_str("{\"data\":");
+    out.push_str(&opened.json);
+    out.push_str(",\"keyId\":");
+    out.push_str(&Value::from(opened.key_id.as_str()).to_string());
+    out.push_str(",\"issuedAt\":");
+    out.push_str(&time(opened.issued_at));
+    out.push_str(",\"expiresAt\":");
+    out.push_str(&time(opened.expires_at));
+    out.push_str(",\"needsReseal\":");
+    out.push_str(if opened.needs_reseal { "true" } else { "false" });
+    out.push('}');
+    out
 }
 
 pub fn build_sealer(
