@@ -1,5 +1,6 @@
 //! What criterion does not measure: token sizes, ratios from interleaved batch pairs,
-//! two-thread scaling and resident memory over a million seal/unseal cycles. Prints one JSON object (`make bench` stores it for
+//! two-thread scaling, resident memory over a million seal/unseal cycles, and the Fe26.2
+//! derived-key cache (h3-v2 cookies read again and again, with and without it). Prints one JSON object (`make bench` stores it for
 //! `tests/bench/report.py`).
 //!
 //! - `cargo bench -p polyseal --bench load -- --bench`: the full measurement.
@@ -269,6 +270,143 @@ fn memory(setup: &Setup, cycles: u64, every: u64) -> Value {
     })
 }
 
+/// Median µs per call of `op` over `rounds` batches of about `batch`.
+fn median_us(op: &mut dyn FnMut(), rounds: usize, batch: Duration) -> f64 {
+    op();
+    let n = calibrate(op, batch);
+    let mut samples: Vec<f64> = (0..rounds).map(|_| batch_ns(op, n) / 1000.0).collect();
+    median(&mut samples)
+}
+
+/// Cookies sealed by another process (another keyring with the same password), as a server
+/// receives them: `count` distinct sessions of payload A.
+fn foreign_cookies(options: &IronOptions, count: usize, value: &Value) -> Vec<String> {
+    let elsewhere = Keyring::from_password(&inputs().password).unwrap();
+    (0..count)
+        .map(|_| iron::seal_at(value, &elsewhere, options, NOW).unwrap())
+        .collect()
+}
+
+/// The h3-v2 profile (8192 PBKDF2 iterations): unsealing a repeat cookie with the keyring's
+/// derived-key cache and without it, sealing with and without a salt-reuse window, two-thread
+/// scaling of cached unseals over many sessions, and resident memory while h3-v1 seals and
+/// unseals churn the cache.
+fn fe26(full: bool) -> Value {
+    let password = inputs().password;
+    let value: Value = serde_json::from_str(&inputs().payloads[0].1).unwrap();
+    let h3v1 = IronOptions::for_profile(Profile::H3V1);
+    let h3v2 = IronOptions::for_profile(Profile::H3V2);
+    let mut reuse = h3v2.clone();
+    reuse.salt_reuse_ms = Some(60_000);
+    let (rounds, batch) = if full {
+        (20, Duration::from_millis(20))
+    } else {
+        (2, Duration::from_millis(2))
+    };
+    let cached = Keyring::from_password(&password).unwrap();
+    let cold = Keyring::builder()
+        .password("", &password)
+        .derived_key_cache(0)
+        .build()
+        .unwrap();
+    let cookie = foreign_cookies(&h3v2, 1, &value).remove(0);
+    let unseal_cached = median_us(
+        &mut || {
+            black_box(iron::unseal_at(black_box(&cookie), &cached, &h3v2, NOW).unwrap());
+        },
+        rounds,
+        batch,
+    );
+    let slow = |op: &mut dyn FnMut()| median_us(op, if full { 5 } else { 1 }, Duration::ZERO);
+    let unseal_cold = slow(&mut || {
+        black_box(iron::unseal_at(black_box(&cookie), &cold, &h3v2, NOW).unwrap());
+    });
+    let seal_fresh = slow(&mut || {
+        black_box(iron::seal_at(black_box(&value), &cached, &h3v2, NOW).unwrap());
+    });
+    let seal_reuse = median_us(
+        &mut || {
+            black_box(iron::seal_at(black_box(&value), &cached, &reuse, NOW).unwrap());
+        },
+        rounds,
+        batch,
+    );
+
+    // Two threads reading many sessions' cookies through one shared keyring: the cache is
+    // sharded, so threads seldom meet on a lock.
+    let sessions = if full { 256 } else { 16 };
+    let shared = Keyring::from_password(&password).unwrap();
+    let cookies = Arc::new(foreign_cookies(&h3v2, sessions, &value));
+    for cookie in cookies.iter() {
+        iron::unseal_at(cookie, &shared, &h3v2, NOW).unwrap();
+    }
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let work_keyring = shared.clone();
+    let work_cookies = Arc::clone(&cookies);
+    let work_options = h3v2.clone();
+    let (scaling_rounds, window) = if full {
+        (5, Duration::from_millis(1000))
+    } else {
+        (1, Duration::from_millis(20))
+    };
+    let cached_scaling = scaling(
+        move || {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % work_cookies.len();
+            black_box(
+                iron::unseal_at(&work_cookies[i], &work_keyring, &work_options, NOW).unwrap(),
+            );
+        },
+        scaling_rounds,
+        window,
+    );
+
+    // h3-v1 seal + unseal of a fresh token, over and over: every seal inserts two keys, so the
+    // cache fills and then evicts; resident memory must stay flat.
+    let (cycles, every) = if full {
+        (200_000, 20_000)
+    } else {
+        (2_000, 1_000)
+    };
+    let churn = Keyring::from_password(&password).unwrap();
+    let mut samples = vec![json!({"cycles": 0, "rss_kib": rss_kib()})];
+    let start = Instant::now();
+    for done in 1..=cycles {
+        let token = iron::seal_at(black_box(&value), &churn, &h3v1, NOW).unwrap();
+        black_box(iron::unseal_at(&token, &churn, &h3v1, NOW).unwrap());
+        if done % every == 0 {
+            samples.push(json!({"cycles": done, "rss_kib": rss_kib()}));
+        }
+    }
+    let stats = churn.derived_key_cache_stats();
+    json!({
+        "h3v2_unseal_repeat_cached_us": unseal_cached,
+        "h3v2_unseal_cold_us": unseal_cold,
+        "h3v2_seal_us": seal_fresh,
+        "h3v2_seal_salt_reuse_us": seal_reuse,
+        "cache_stats": cache_stats(&cached.derived_key_cache_stats()),
+        "h3v2_cached_scaling": cached_scaling,
+        "h3v2_cached_scaling_sessions": sessions,
+        "memory": {
+            "profile": "h3-v1",
+            "cycles": cycles,
+            "seconds": start.elapsed().as_secs_f64(),
+            "samples": samples,
+            "cache_stats": cache_stats(&stats),
+        },
+    })
+}
+
+fn cache_stats(stats: &polyseal::iron::DerivedKeyCacheStats) -> Value {
+    json!({
+        "capacity": stats.capacity,
+        "entries": stats.entries,
+        "hits": stats.hits,
+        "misses": stats.misses,
+        "insertions": stats.insertions,
+        "evictions": stats.evictions,
+    })
+}
+
 fn profile(setup: Arc<Setup>, what: &str, count: u64, payload: &str) {
     let value = setup
         .values
@@ -390,6 +528,7 @@ fn main() {
     );
     let paired = paired_ratios(&setup, pair_rounds, pair_batch);
     let memory = memory(&setup, cycles, every);
+    let fe26 = fe26(full);
     let report = json!({
         "full": full,
         "token_sizes": sizes,
@@ -400,6 +539,7 @@ fn main() {
             "floor": floor_scaling,
         },
         "memory": memory,
+        "fe26": fe26,
     });
     println!("{report}");
 }
