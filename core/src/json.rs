@@ -1,13 +1,16 @@
 //! JSON in and out of tokens.
 //!
-//! Parsing is bounded: payload size and nesting depth are checked before `serde_json` builds a
-//! value, so a hostile (yet authentic) payload cannot exhaust the stack. Serialization follows
+//! Parsing is bounded: the payload size is checked before parsing and the nesting depth while
+//! parsing (`serde_json` itself stops at 128 levels), so a hostile (yet authentic) payload cannot
+//! exhaust the stack. Serialization follows
 //! `JSON.stringify` byte for byte — object keys in insertion order, numbers printed as
 //! ECMAScript's `Number::toString` prints them — so a token sealed here is identical to one
 //! sealed by a JavaScript peer from the same value.
 
-use std::io;
+use std::marker::PhantomData;
+use std::{fmt, io};
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::error::{ErrorCode, Result, fail};
@@ -59,20 +62,18 @@ impl JsonLimits {
 }
 
 /// Parses UTF-8 JSON text within `limits`.
+///
+/// The depth limit is checked while the value is built: `serde_json` refuses nesting beyond 128
+/// levels on its own (so a hostile payload cannot exhaust the stack), and every configurable
+/// limit is below that ([`MAX_CONFIGURABLE_DEPTH`]).
 pub fn parse(bytes: &[u8], limits: JsonLimits) -> Result<Value> {
-    if bytes.len() > limits.max_bytes {
-        return Err(fail(
-            ErrorCode::TooLarge,
-            format!(
-                "the JSON payload is {} bytes, the limit is {}",
-                bytes.len(),
-                limits.max_bytes
-            ),
-        ));
-    }
-    check_depth(bytes, limits.max_depth)?;
-    serde_json::from_slice(bytes)
-        .map_err(|e| fail(ErrorCode::InvalidJson, format!("invalid JSON payload: {e}")))
+    check_size(bytes.len(), limits)?;
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = Nested::<Value>::new(limits.max_depth)
+        .deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value))
+        .map_err(|e| invalid(&e))?;
+    Ok(value)
 }
 
 /// Parses JSON text supplied by a caller (not from a token), within `limits`.
@@ -80,37 +81,250 @@ pub fn parse_str(text: &str, limits: JsonLimits) -> Result<Value> {
     parse(text.as_bytes(), limits)
 }
 
-/// Rejects nesting deeper than `max_depth` without building anything.
-fn check_depth(bytes: &[u8], max_depth: usize) -> Result<()> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &byte in bytes {
-        if in_string {
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > max_depth {
-                    return Err(fail(
-                        ErrorCode::InvalidJson,
-                        format!("the JSON payload nests deeper than {max_depth} levels"),
-                    ));
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+/// Checks that `bytes` is JSON within `limits` — exactly the text [`parse`] accepts — without
+/// building a value.
+pub fn validate(bytes: &[u8], limits: JsonLimits) -> Result<()> {
+    check_size(bytes.len(), limits)?;
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    Nested::<Ignored>::new(limits.max_depth)
+        .deserialize(&mut deserializer)
+        .and_then(|Ignored| deserializer.end())
+        .map_err(|e| invalid(&e))
+}
+
+/// [`validate`]s `bytes` and returns them as text.
+pub fn validated_text(bytes: &[u8], limits: JsonLimits) -> Result<String> {
+    validate(bytes, limits)?;
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| fail(ErrorCode::InvalidJson, "the JSON payload is not UTF-8"))
+}
+
+fn check_size(length: usize, limits: JsonLimits) -> Result<()> {
+    if length > limits.max_bytes {
+        return Err(fail(
+            ErrorCode::TooLarge,
+            format!(
+                "the JSON payload is {length} bytes, the limit is {}",
+                limits.max_bytes
+            ),
+        ));
     }
     Ok(())
+}
+
+fn invalid(error: &serde_json::Error) -> crate::Error {
+    fail(
+        ErrorCode::InvalidJson,
+        format!("invalid JSON payload: {error}"),
+    )
+}
+
+/// What [`Nested`] builds: a [`Value`], or nothing ([`Ignored`]) when only validating.
+trait Build: Sized {
+    type Array: Default;
+    type Object: Default;
+    fn scalar(value: Scalar<'_>) -> Self;
+    fn push(array: &mut Self::Array, item: Self);
+    fn array(array: Self::Array) -> Self;
+    fn object(object: Self::Object) -> Self;
+    /// Reads the next key and value of an object into `object`; false at its end.
+    fn next_entry<'de, A: MapAccess<'de>>(
+        map: &mut A,
+        seed: Nested<Self>,
+        object: &mut Self::Object,
+    ) -> std::result::Result<bool, A::Error>;
+}
+
+enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    U64(u64),
+    I64(i64),
+    F64(f64),
+    Str(&'a str),
+    String(String),
+}
+
+impl Build for Value {
+    type Array = Vec<Value>;
+    type Object = serde_json::Map<String, Value>;
+
+    fn scalar(value: Scalar<'_>) -> Value {
+        match value {
+            Scalar::Null => Value::Null,
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::U64(n) => Value::Number(n.into()),
+            Scalar::I64(n) => Value::Number(n.into()),
+            // JSON text cannot spell NaN or an infinity, and serde_json refuses out-of-range
+            // numbers before they get here.
+            Scalar::F64(n) => serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number),
+            Scalar::Str(s) => Value::String(s.to_owned()),
+            Scalar::String(s) => Value::String(s),
+        }
+    }
+
+    fn push(array: &mut Vec<Value>, item: Value) {
+        array.push(item);
+    }
+
+    fn array(array: Vec<Value>) -> Value {
+        Value::Array(array)
+    }
+
+    fn object(object: serde_json::Map<String, Value>) -> Value {
+        Value::Object(object)
+    }
+
+    fn next_entry<'de, A: MapAccess<'de>>(
+        map: &mut A,
+        seed: Nested<Value>,
+        object: &mut serde_json::Map<String, Value>,
+    ) -> std::result::Result<bool, A::Error> {
+        let Some(key) = map.next_key::<String>()? else {
+            return Ok(false);
+        };
+        // A repeated key keeps its first position and takes the last value, as in serde_json.
+        object.insert(key, map.next_value_seed(seed)?);
+        Ok(true)
+    }
+}
+
+/// The result of validating: nothing.
+struct Ignored;
+
+impl Build for Ignored {
+    type Array = ();
+    type Object = ();
+
+    fn scalar(_: Scalar<'_>) -> Ignored {
+        Ignored
+    }
+
+    fn push((): &mut (), _: Ignored) {}
+
+    fn array((): ()) -> Ignored {
+        Ignored
+    }
+
+    fn object((): ()) -> Ignored {
+        Ignored
+    }
+
+    fn next_entry<'de, A: MapAccess<'de>>(
+        map: &mut A,
+        seed: Nested<Ignored>,
+        (): &mut (),
+    ) -> std::result::Result<bool, A::Error> {
+        if map.next_key::<IgnoredAny>()?.is_none() {
+            return Ok(false);
+        }
+        map.next_value_seed(seed)?;
+        Ok(true)
+    }
+}
+
+/// A deserializer seed that builds `T` and fails as soon as arrays and objects nest deeper than
+/// the limit.
+struct Nested<T> {
+    /// Levels that may still be opened.
+    remaining: usize,
+    max_depth: usize,
+    build: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Nested<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Nested<T> {}
+
+impl<T> Nested<T> {
+    fn new(max_depth: usize) -> Self {
+        Nested {
+            remaining: max_depth,
+            max_depth,
+            build: PhantomData,
+        }
+    }
+
+    /// The seed for the items of an array or object opened here.
+    fn enter<E: serde::de::Error>(self) -> std::result::Result<Self, E> {
+        if self.remaining == 0 {
+            return Err(E::custom(format!(
+                "the JSON payload nests deeper than {} levels",
+                self.max_depth
+            )));
+        }
+        Ok(Nested {
+            remaining: self.remaining - 1,
+            ..self
+        })
+    }
+}
+
+impl<'de, T: Build> DeserializeSeed<'de> for Nested<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<T, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Build> Visitor<'de> for Nested<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<T, E> {
+        Ok(T::scalar(Scalar::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<T, E> {
+        Ok(T::scalar(Scalar::I64(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<T, E> {
+        Ok(T::scalar(Scalar::U64(v)))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<T, E> {
+        Ok(T::scalar(Scalar::F64(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<T, E> {
+        Ok(T::scalar(Scalar::Str(v)))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<T, E> {
+        Ok(T::scalar(Scalar::String(v)))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<T, E> {
+        Ok(T::scalar(Scalar::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<T, A::Error> {
+        let inner = self.enter()?;
+        let mut array = T::Array::default();
+        while let Some(item) = seq.next_element_seed(inner)? {
+            T::push(&mut array, item);
+        }
+        Ok(T::array(array))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<T, A::Error> {
+        let inner = self.enter()?;
+        let mut object = T::Object::default();
+        while T::next_entry(&mut map, inner, &mut object)? {}
+        Ok(T::object(object))
+    }
 }
 
 /// Checks the nesting depth of a value supplied by a caller before it is sealed.
@@ -141,25 +355,159 @@ pub fn to_js_string(value: &Value) -> String {
 /// Appends `JSON.stringify(value)` as UTF-8 to `out`, so a caller can serialize straight into
 /// the buffer it encrypts.
 pub fn write_js(value: &Value, out: &mut Vec<u8>) {
-    let mut serializer = serde_json::Serializer::with_formatter(out, JsFormatter);
+    let mut serializer = serde_json::Serializer::with_formatter(out, JsFormatter::unlimited());
     serde::Serialize::serialize(value, &mut serializer).expect("writing to a Vec cannot fail");
 }
 
-/// `serde_json`'s compact output with ECMAScript number formatting.
-struct JsFormatter;
+/// [`to_js_string`] for a value that nests at most `max_depth` levels; a deeper value is an
+/// [`ErrorCode::InvalidJson`], found while writing (no separate walk over the value).
+pub fn to_js_string_within(value: &Value, max_depth: usize) -> Result<String> {
+    let mut out = Vec::with_capacity(128);
+    write_js_within(value, max_depth, &mut out)?;
+    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+}
+
+/// [`write_js`] for a value that nests at most `max_depth` levels; on a deeper value it stops
+/// (with [`ErrorCode::InvalidJson`]) and `out` holds a partial text.
+pub fn write_js_within(value: &Value, max_depth: usize, out: &mut Vec<u8>) -> Result<()> {
+    let formatter = JsFormatter {
+        depth: 0,
+        max_depth,
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
+    serde::Serialize::serialize(value, &mut serializer).map_err(|_| {
+        fail(
+            ErrorCode::InvalidJson,
+            format!("the value nests deeper than {max_depth} levels"),
+        )
+    })
+}
+
+/// `serde_json`'s compact output with ECMAScript number formatting, refusing to open arrays and
+/// objects beyond `max_depth` levels (the only error it can meet: writing to a `Vec` does not
+/// fail).
+struct JsFormatter {
+    depth: usize,
+    max_depth: usize,
+}
+
+impl JsFormatter {
+    fn unlimited() -> Self {
+        JsFormatter {
+            depth: 0,
+            max_depth: usize::MAX,
+        }
+    }
+
+    fn open(&mut self) -> io::Result<()> {
+        if self.depth == self.max_depth {
+            return Err(io::Error::other("too deep"));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+}
 
 impl serde_json::ser::Formatter for JsFormatter {
     fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
-        writer.write_all(js_number(value).as_bytes())
+        write_js_number(value, writer)
     }
 
     fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
-        writer.write_all(js_number(f64::from(value)).as_bytes())
+        write_js_number(f64::from(value), writer)
     }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open()?;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        writer.write_all(b"]")
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open()?;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        writer.write_all(b"}")
+    }
+}
+
+/// Powers of ten exactly representable as `f64` (all up to 10^22 are).
+const EXACT_POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// Decimal significands below this bound are found exactly by [`short_decimal`] (see there).
+const SHORT_DECIMAL_LIMIT: f64 = (1u64 << 50) as f64;
+
+/// The shortest decimal `m / 10^d` (`d` ≤ 15) that reads back as `x`, for `1e-6 <= |x| < 2^50`
+/// with a significand `m < 2^50`; `None` when there is none in that range.
+///
+/// For such `m`, the rounding error of `x * 10^d` plus the distance from `x` to the edge of its
+/// rounding interval (scaled by `10^d`) stay below 1/2, so `round(x * 10^d)` is the only
+/// candidate at each `d`, and trying `d = 0, 1, ...` in turn finds the fewest digits, as
+/// ECMAScript requires. The candidate is then checked exactly: `m` and `10^d` are exact, and
+/// IEEE division rounds `m / 10^d` correctly, as a correct parser rounds the decimal text.
+fn short_decimal(x: f64) -> Option<(u64, usize)> {
+    let magnitude = x.abs();
+    if !(1e-6..SHORT_DECIMAL_LIMIT).contains(&magnitude) {
+        return None;
+    }
+    for (digits, &power) in EXACT_POWERS_OF_TEN.iter().enumerate() {
+        let scaled = magnitude * power;
+        if scaled >= SHORT_DECIMAL_LIMIT {
+            return None;
+        }
+        let m = scaled.round();
+        if m / power == magnitude {
+            return Some((m as u64, digits));
+        }
+    }
+    None
+}
+
+/// Writes ECMAScript `Number::toString(x)` (JSON's `null` for NaN and infinities).
+fn write_js_number<W: ?Sized + io::Write>(x: f64, writer: &mut W) -> io::Result<()> {
+    let Some((significand, fraction_digits)) = short_decimal(x) else {
+        return writer.write_all(js_number_exact(x).as_bytes());
+    };
+    // At most 16 integer digits, a point, 15 fraction digits and a sign.
+    let mut buffer = [0u8; 40];
+    let mut at = buffer.len();
+    let mut rest = significand;
+    let mut written = 0;
+    while rest > 0 || written <= fraction_digits {
+        if written == fraction_digits && fraction_digits > 0 {
+            at -= 1;
+            buffer[at] = b'.';
+        }
+        at -= 1;
+        buffer[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        written += 1;
+    }
+    if x < 0.0 {
+        at -= 1;
+        buffer[at] = b'-';
+    }
+    writer.write_all(&buffer[at..])
 }
 
 /// ECMAScript `Number::toString(x)` for finite `x` (JSON has no NaN or Infinity: `null`).
 pub fn js_number(x: f64) -> String {
+    let mut out = Vec::with_capacity(24);
+    write_js_number(x, &mut out).expect("writing to a Vec cannot fail");
+    String::from_utf8(out).expect("ASCII")
+}
+
+/// The general case of [`js_number`], from the shortest round-trip digits `{:e}` prints.
+fn js_number_exact(x: f64) -> String {
     if !x.is_finite() {
         return "null".to_owned();
     }
@@ -280,6 +628,109 @@ mod tests {
         ] {
             assert_eq!(bad.validate().unwrap_err().code(), ErrorCode::InvalidOption);
         }
+    }
+
+    /// A small deterministic generator for the randomized comparisons below.
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+    }
+
+    #[test]
+    fn the_short_decimal_path_agrees_with_the_general_one() {
+        let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+        let mut fast = 0;
+        let mut check = |x: f64| {
+            let expected = js_number_exact(x);
+            assert_eq!(js_number(x), expected, "{x:?} ({:#x})", x.to_bits());
+            if short_decimal(x).is_some() {
+                fast += 1;
+            }
+            // The text reads back as the same number.
+            if x.is_finite() {
+                assert_eq!(expected.parse::<f64>().unwrap(), x, "{expected}");
+            }
+        };
+        for _ in 0..200_000 {
+            let r = rng.next();
+            // Any bit pattern: every magnitude, NaN and infinities included.
+            check(f64::from_bits(r));
+            // Prices, coordinates and the like: a few digits after the point.
+            let digits = (r >> 60) as i32;
+            let k = (r % 10_000_000_000) as f64 * if r & 1 == 0 { 1.0 } else { -1.0 };
+            check(k / 10f64.powi(digits));
+            check(k * 10f64.powi(-digits - 6));
+            // Integers, and neighbours of the fast path's bounds.
+            check((r >> 11) as f64);
+            check((r % (1 << 20)) as f64 + 0.5);
+            let edge = [1e-6, SHORT_DECIMAL_LIMIT, 1.0, 1e15][(r % 4) as usize];
+            let steps = (r >> 32) % 64;
+            check(f64::from_bits(edge.to_bits() + steps));
+            check(f64::from_bits(edge.to_bits() - steps));
+            // Arithmetic results with long expansions.
+            check((r % 1000) as f64 / 7.0 + 0.1);
+        }
+        assert!(fast > 200_000, "the fast path was taken {fast} times");
+    }
+
+    #[test]
+    fn validate_accepts_exactly_what_parse_accepts() {
+        let limits = JsonLimits {
+            max_bytes: 64,
+            max_depth: 3,
+        };
+        for text in [
+            &b"{}"[..],
+            b"[[[1]]]",
+            b"[[[[1]]]]",
+            b"{\"a\":{\"b\":{\"c\":{}}}}",
+            b"{\"a\":1,\"a\":2}",
+            b" 1 ",
+            b"1 2",
+            b"[1,]",
+            b"\"\\ud800\"",
+            b"1e400",
+            b"-0",
+            b"\"\xff\"",
+            b"nul",
+            b"",
+            b"[\"[[[[\"]",
+            &[b'1'; 65],
+        ] {
+            let parsed = parse(text, limits).map(|_| ()).map_err(|e| e.code());
+            let validated = validate(text, limits).map_err(|e| e.code());
+            assert_eq!(validated, parsed, "{}", String::from_utf8_lossy(text));
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_first_position_and_the_last_value() {
+        let value = parse(br#"{"a":1,"b":2,"a":3}"#, JsonLimits::default()).unwrap();
+        assert_eq!(to_js_string(&value), r#"{"a":3,"b":2}"#);
+        assert_eq!(
+            value,
+            serde_json::from_str::<Value>(r#"{"a":1,"b":2,"a":3}"#).unwrap()
+        );
+    }
+
+    #[test]
+    fn depth_is_checked_while_writing() {
+        let value = json!({"a": [{"b": 1}], "c": [[[]]]});
+        assert_eq!(
+            to_js_string_within(&value, 4).unwrap(),
+            to_js_string(&value)
+        );
+        assert_eq!(
+            to_js_string_within(&value, 3).unwrap_err().code(),
+            ErrorCode::InvalidJson
+        );
+        assert_eq!(to_js_string_within(&json!(1), 1).unwrap(), "1");
     }
 
     #[test]

@@ -14,6 +14,8 @@ use xaes_256_gcm::Xaes256Gcm;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::error::{ErrorCode, Result, fail};
+use crate::iron::cache::{DerivedKeyCache, SaltReuse};
+use crate::iron::{DEFAULT_DERIVED_KEY_CACHE_ENTRIES, DerivedKeyCacheStats};
 
 /// Minimum password length in UTF-16 code units (iron's `minPasswordlength`).
 pub const MIN_PASSWORD_LENGTH: usize = 32;
@@ -183,6 +185,10 @@ struct KeyringInner {
     current: usize,
     /// Native-format ciphers, one per entry, derived once when the keyring is built.
     native: Vec<Xaes256Gcm>,
+    /// Fe26.2 keys derived by PBKDF2 from these entries (see `iron::cache`).
+    iron_cache: DerivedKeyCache,
+    /// The salts Fe26.2 seals share when a salt-reuse window is configured.
+    salt_reuse: SaltReuse,
 }
 
 impl Keyring {
@@ -216,10 +222,35 @@ impl Keyring {
         &self.inner.entries
     }
 
+    /// The position of the entry with this id, if any.
+    pub(crate) fn position(&self, id: &str) -> Option<usize> {
+        self.inner.entries.iter().position(|entry| entry.id == id)
+    }
+
+    /// The position of the current entry.
+    pub(crate) fn current_index(&self) -> usize {
+        self.inner.current
+    }
+
+    /// The cache of Fe26.2 derived keys shared by every handle and sealer of this keyring.
+    pub(crate) fn iron_cache(&self) -> &DerivedKeyCache {
+        &self.inner.iron_cache
+    }
+
+    /// The Fe26.2 seal-side salt-reuse state of this keyring.
+    pub(crate) fn salt_reuse(&self) -> &SaltReuse {
+        &self.inner.salt_reuse
+    }
+
+    /// Counters of the Fe26.2 derived-key cache: capacity, entries, hits, misses, insertions
+    /// and evictions since the keyring was built.
+    pub fn derived_key_cache_stats(&self) -> DerivedKeyCacheStats {
+        self.inner.iron_cache.stats()
+    }
+
     /// The native cipher of the entry with this id, if any.
     pub(crate) fn native_cipher(&self, id: &str) -> Option<&Xaes256Gcm> {
-        let index = self.inner.entries.iter().position(|entry| entry.id == id)?;
-        Some(&self.inner.native[index])
+        Some(&self.inner.native[self.position(id)?])
     }
 
     /// The native cipher of the current entry.
@@ -248,6 +279,7 @@ impl fmt::Debug for Keyring {
 pub struct KeyringBuilder {
     pending: Vec<Result<KeyEntry>>,
     current: Option<String>,
+    derived_key_cache: Option<usize>,
 }
 
 impl KeyringBuilder {
@@ -299,6 +331,14 @@ impl KeyringBuilder {
         self
     }
 
+    /// Sets how many Fe26.2 derived keys the keyring caches (default
+    /// [`DEFAULT_DERIVED_KEY_CACHE_ENTRIES`]); 0 disables the cache, so every Fe26.2 unseal
+    /// runs PBKDF2. What is cached and why it is safe: `docs/FORMAT.md`, "Derived-key cache".
+    pub fn derived_key_cache(mut self, entries: usize) -> Self {
+        self.derived_key_cache = Some(entries);
+        self
+    }
+
     /// Validates every entry and returns the keyring, or the first problem found.
     pub fn build(self) -> Result<Keyring> {
         let entries = self.pending.into_iter().collect::<Result<Vec<_>>>()?;
@@ -321,6 +361,11 @@ impl KeyringBuilder {
                 entries,
                 current,
                 native,
+                iron_cache: DerivedKeyCache::new(
+                    self.derived_key_cache
+                        .unwrap_or(DEFAULT_DERIVED_KEY_CACHE_ENTRIES),
+                ),
+                salt_reuse: SaltReuse::default(),
             }),
         })
     }

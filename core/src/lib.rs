@@ -24,7 +24,7 @@ pub mod session;
 
 pub use error::{Error, ErrorCode, Result};
 pub use keyring::{KeyEntry, Keyring, KeyringBuilder, Secret};
-pub use sealer::{Format, Sealer, SealerOptions, Unsealed};
+pub use sealer::{Format, Sealer, SealerOptions, Unsealed, UnsealedJson};
 pub use serde_json::Value;
 
 /// The crate version, shared by every binding.

@@ -5,12 +5,13 @@
 //! codes are the same in every language.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::error::{ErrorCode, Result, fail};
 use crate::iron::{self, IronOptions, Profile};
-use crate::json::JsonLimits;
+use crate::json::{self, JsonLimits};
 use crate::keyring::Keyring;
 use crate::native::{self, NativeOptions};
 
@@ -108,6 +109,9 @@ pub struct SealerOptions {
     pub max_token_chars: usize,
     /// Payload size and depth limits.
     pub json: JsonLimits,
+    /// Fe26.2 only, opt-in: seals within this many ms reuse their salts and derived keys with
+    /// a fresh IV ([`IronOptions::salt_reuse_ms`]); `None` draws fresh salts for every seal.
+    pub salt_reuse_ms: Option<u64>,
 }
 
 impl Default for SealerOptions {
@@ -122,6 +126,7 @@ impl Default for SealerOptions {
             localtime_offset_ms: 0,
             max_token_chars: native::DEFAULT_MAX_TOKEN_CHARS,
             json: JsonLimits::default(),
+            salt_reuse_ms: None,
         }
     }
 }
@@ -141,9 +146,31 @@ pub struct Unsealed {
     pub needs_reseal: bool,
 }
 
+/// An authentic token's payload as JSON text, with what [`Unsealed`] says about the token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnsealedJson {
+    /// The payload: the JSON text sealed into the token.
+    pub json: String,
+    /// Id of the key that sealed it (`""` for an id-less token).
+    pub key_id: String,
+    /// Issued-at in ms (native tokens only; Fe26.2 does not record it).
+    pub issued_at: Option<u64>,
+    /// Expiry in ms, if the token has one.
+    pub expires_at: Option<u64>,
+    /// True when the token should be sealed again: an old key, or a legacy h3 cookie.
+    pub needs_reseal: bool,
+}
+
 /// A keyring, a format and options: seals and unseals tokens.
+///
+/// Cloning is cheap (the configuration is shared), so a binding can hand a clone to each job
+/// it runs on another thread.
 #[derive(Clone)]
 pub struct Sealer {
+    shared: Arc<Configured>,
+}
+
+struct Configured {
     keyring: Keyring,
     format: Format,
     options: SealerOptions,
@@ -160,9 +187,9 @@ enum Engine {
 impl fmt::Debug for Sealer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sealer")
-            .field("format", &self.format)
-            .field("keyring", &self.keyring)
-            .field("options", &self.options)
+            .field("format", &self.shared.format)
+            .field("keyring", &self.shared.keyring)
+            .field("options", &self.shared.options)
             .finish()
     }
 }
@@ -187,33 +214,37 @@ impl Sealer {
             Some(profile) => Engine::Fe26(iron_options(profile, &options)?),
         };
         Ok(Sealer {
-            keyring,
-            format,
-            options,
-            engine,
+            shared: Arc::new(Configured {
+                keyring,
+                format,
+                options,
+                engine,
+            }),
         })
     }
 
     /// The format.
     pub fn format(&self) -> Format {
-        self.format
+        self.shared.format
     }
 
     /// The keyring.
     pub fn keyring(&self) -> &Keyring {
-        &self.keyring
+        &self.shared.keyring
     }
 
     /// The options.
     pub fn options(&self) -> &SealerOptions {
-        &self.options
+        &self.shared.options
     }
 
     /// Seals a value at time `now_ms`.
     pub fn seal_at(&self, value: &Value, now_ms: u64) -> Result<String> {
-        match &self.engine {
-            Engine::Native(options) => native::seal_at(value, &self.keyring, options, now_ms),
-            Engine::Fe26(options) => iron::seal_at(value, &self.keyring, options, now_ms),
+        match &self.shared.engine {
+            Engine::Native(options) => {
+                native::seal_at(value, &self.shared.keyring, options, now_ms)
+            }
+            Engine::Fe26(options) => iron::seal_at(value, &self.shared.keyring, options, now_ms),
         }
     }
 
@@ -233,33 +264,35 @@ impl Sealer {
                 "cannot seal a token whose expiry has already passed",
             ));
         }
-        match &self.engine {
+        match &self.shared.engine {
             Engine::Native(options) => {
-                native::seal_with_times(value, &self.keyring, options, now_ms, expires_at)
+                native::seal_with_times(value, &self.shared.keyring, options, now_ms, expires_at)
             }
             Engine::Fe26(options) => {
                 let mut options = options.clone();
                 options.ttl_ms = expires_at.map_or(0, |expiry| expiry - now_ms);
-                iron::seal_at(value, &self.keyring, &options, now_ms)
+                iron::seal_at(value, &self.shared.keyring, &options, now_ms)
             }
         }
     }
 
     /// Seals JSON text at time `now_ms`; the text is validated and sealed byte for byte.
     pub fn seal_json_at(&self, json_text: &str, now_ms: u64) -> Result<String> {
-        match &self.engine {
+        match &self.shared.engine {
             Engine::Native(options) => {
-                native::seal_json_at(json_text, &self.keyring, options, now_ms)
+                native::seal_json_at(json_text, &self.shared.keyring, options, now_ms)
             }
-            Engine::Fe26(options) => iron::seal_json_at(json_text, &self.keyring, options, now_ms),
+            Engine::Fe26(options) => {
+                iron::seal_json_at(json_text, &self.shared.keyring, options, now_ms)
+            }
         }
     }
 
     /// Unseals a token at time `now_ms`.
     pub fn unseal_at(&self, token: &str, now_ms: u64) -> Result<Unsealed> {
-        match &self.engine {
+        match &self.shared.engine {
             Engine::Native(options) => {
-                let opened = native::unseal_at(token, &self.keyring, options, now_ms)?;
+                let opened = native::unseal_at(token, &self.shared.keyring, options, now_ms)?;
                 Ok(Unsealed {
                     value: opened.value,
                     key_id: opened.key_id,
@@ -269,9 +302,45 @@ impl Sealer {
                 })
             }
             Engine::Fe26(options) => {
-                let opened = iron::unseal_at(token, &self.keyring, options, now_ms)?;
+                let opened = iron::unseal_at(token, &self.shared.keyring, options, now_ms)?;
                 Ok(Unsealed {
                     value: opened.value,
+                    key_id: opened.key_id,
+                    issued_at: None,
+                    expires_at: opened.expires_at,
+                    needs_reseal: opened.needs_reseal,
+                })
+            }
+        }
+    }
+
+    /// Unseals a token at time `now_ms` and returns its payload as JSON text rather than a
+    /// parsed value: the text the token holds, checked to be JSON within the limits exactly as
+    /// [`Sealer::unseal_at`] checks it, for a caller that builds its own values from JSON (a
+    /// JavaScript binding hands it to `JSON.parse`).
+    pub fn unseal_json_at(&self, token: &str, now_ms: u64) -> Result<UnsealedJson> {
+        match &self.shared.engine {
+            Engine::Native(options) => {
+                let (json, opened) =
+                    native::unseal_text_at(token, &self.shared.keyring, options, now_ms)?;
+                Ok(UnsealedJson {
+                    json,
+                    key_id: opened.key_id,
+                    issued_at: Some(opened.issued_at),
+                    expires_at: opened.expires_at,
+                    needs_reseal: opened.needs_reseal,
+                })
+            }
+            Engine::Fe26(options) => {
+                let (json, opened) = iron::unseal_payload_at(
+                    token,
+                    &self.shared.keyring,
+                    options,
+                    now_ms,
+                    |plaintext| json::validated_text(plaintext, options.json_limits),
+                )?;
+                Ok(UnsealedJson {
+                    json,
                     key_id: opened.key_id,
                     issued_at: None,
                     expires_at: opened.expires_at,
@@ -299,6 +368,7 @@ fn native_options(options: &SealerOptions) -> Result<NativeOptions> {
     let fe26_only = [
         ("iterations", options.iterations.is_some()),
         ("salt_bits", options.salt_bits.is_some()),
+        ("salt_reuse_ms", options.salt_reuse_ms.is_some()),
         (
             "localtime_offset_ms",
             options.localtime_offset_ms != defaults.localtime_offset_ms,
@@ -344,6 +414,7 @@ fn iron_options(profile: Profile, options: &SealerOptions) -> Result<IronOptions
     iron.localtime_offset_ms = options.localtime_offset_ms;
     iron.max_token_bytes = options.max_token_chars;
     iron.json_limits = options.json;
+    iron.salt_reuse_ms = options.salt_reuse_ms;
     iron.validate()?;
     Ok(iron)
 }
@@ -454,6 +525,62 @@ mod tests {
     }
 
     #[test]
+    fn unseal_json_returns_the_sealed_text_after_the_same_checks() {
+        for format in [Format::Native, Format::H3V1, Format::H3V2] {
+            let deep = SealerOptions {
+                json: JsonLimits {
+                    max_depth: 3,
+                    ..JsonLimits::default()
+                },
+                ..SealerOptions::default()
+            };
+            let shallow = SealerOptions {
+                json: JsonLimits {
+                    max_depth: 1,
+                    ..JsonLimits::default()
+                },
+                ..SealerOptions::default()
+            };
+            let sealer = Sealer::with_options(ring(), format, deep).unwrap();
+            let text = r#"{"a": [1.0, {"b": "é"}], "a": 2}"#;
+            let token = sealer.seal_json_at(text, 1000).unwrap();
+            let opened = sealer.unseal_json_at(&token, 1000).unwrap();
+            let parsed = sealer.unseal_at(&token, 1000).unwrap();
+            assert_eq!(opened.json, text, "{format}");
+            assert_eq!(opened.key_id, parsed.key_id);
+            assert_eq!(opened.issued_at, parsed.issued_at);
+            assert_eq!(opened.expires_at, parsed.expires_at);
+            assert_eq!(opened.needs_reseal, parsed.needs_reseal);
+            let strict = Sealer::with_options(ring(), format, shallow).unwrap();
+            assert_eq!(
+                strict.unseal_json_at(&token, 1000).unwrap_err().code(),
+                strict.unseal_at(&token, 1000).unwrap_err().code(),
+            );
+            assert_eq!(
+                strict.unseal_json_at(&token, 1000).unwrap_err().code(),
+                ErrorCode::InvalidJson
+            );
+        }
+    }
+
+    #[test]
+    fn salt_reuse_reaches_the_fe26_engine() {
+        let options = SealerOptions {
+            salt_reuse_ms: Some(60_000),
+            ..SealerOptions::default()
+        };
+        let sealer = Sealer::with_options(ring(), Format::H3V2, options).unwrap();
+        let salts = |token: &str| {
+            let fields: Vec<&str> = token.split('*').collect();
+            (fields[2].to_owned(), fields[6].to_owned())
+        };
+        let a = sealer.seal_at(&json!(1), 1000).unwrap();
+        let b = sealer.seal_at(&json!(2), 2000).unwrap();
+        assert_eq!(salts(&a), salts(&b));
+        assert_eq!(sealer.unseal_at(&b, 2000).unwrap().value, json!(2));
+    }
+
+    #[test]
     fn seal_until_sets_the_expiry_in_every_format() {
         for format in [Format::Native, Format::H3V1, Format::Iron] {
             let sealer = Sealer::new(ring(), format).unwrap();
@@ -492,12 +619,17 @@ mod tests {
             },
             ..SealerOptions::default()
         };
+        let native_with_salt_reuse = SealerOptions {
+            salt_reuse_ms: Some(1000),
+            ..SealerOptions::default()
+        };
         let cases = [
             (Format::H3V1, fe26_with_name),
             (Format::Native, native_with_iterations),
             (Format::Iron, fe26_with_ms_skew),
             (Format::Native, too_deep.clone()),
             (Format::H3V2, too_deep),
+            (Format::Native, native_with_salt_reuse),
         ];
         for (format, options) in cases {
             let err = Sealer::with_options(ring(), format, options).unwrap_err();

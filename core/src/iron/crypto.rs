@@ -11,7 +11,6 @@ use zeroize::Zeroizing;
 
 use crate::error::{ErrorCode, Result, fail};
 use crate::keyring::Secret;
-use crate::rng;
 
 /// A derived (or raw) 32-byte key, wiped when dropped.
 pub(crate) type Key = Zeroizing<[u8; 32]>;
@@ -92,14 +91,14 @@ pub(crate) fn decryption_failed() -> crate::Error {
     )
 }
 
-/// A fresh random salt: the lowercase hex of `ceil(bits / 8)` random bytes, as iron makes it.
-pub(crate) fn random_salt(bits: u32) -> Result<String> {
-    let mut bytes = Zeroizing::new(vec![0u8; bits.div_ceil(8) as usize]);
-    rng::fill(&mut bytes)?;
-    Ok(hex(&bytes))
+/// Random bytes behind a salt of `bits` bits: iron draws `ceil(bits / 8)` and writes their
+/// lowercase hex as the salt text.
+pub(crate) fn salt_bytes(bits: u32) -> usize {
+    bits.div_ceil(8) as usize
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex, as iron writes salts.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
@@ -164,13 +163,9 @@ mod tests {
 
     #[test]
     fn salts_are_lowercase_hex_of_rounded_up_bytes() {
-        assert_eq!(random_salt(256).unwrap().len(), 64);
-        assert_eq!(random_salt(1).unwrap().len(), 2);
-        assert_eq!(random_salt(9).unwrap().len(), 4);
-        let salt = random_salt(128).unwrap();
-        assert!(
-            salt.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        );
+        assert_eq!(salt_bytes(256), 32);
+        assert_eq!(salt_bytes(1), 1);
+        assert_eq!(salt_bytes(9), 2);
+        assert_eq!(hex(&[0x00, 0x9f, 0xa0, 0xff]), "009fa0ff");
     }
 }

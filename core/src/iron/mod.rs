@@ -10,7 +10,10 @@
 //! lookup, MAC, decryption, JSON — so every peer and polyseal reject the same token for the same
 //! reason. Keys are derived lazily: a forged token costs one PBKDF2 (the integrity key; two in
 //! the h3-v2 legacy fallback, the second with a single iteration), and the encryption key is
-//! derived only once the MAC has verified. `docs/FORMAT.md` describes the format and profiles.
+//! derived only once the MAC has verified. Derived keys that proved themselves are kept in the
+//! keyring's bounded cache ([`DerivedKeyCacheStats`]), so a cookie that comes back on every
+//! request is derived once, not once per request. `docs/FORMAT.md` describes the format, the
+//! profiles and the cache.
 //!
 //! ```
 //! use polyseal::iron::{self, IronOptions, Profile};
@@ -25,6 +28,7 @@
 //! # Ok::<(), polyseal::Error>(())
 //! ```
 
+pub(crate) mod cache;
 mod crypto;
 mod profile;
 mod token;
@@ -36,12 +40,14 @@ use serde_json::Value;
 
 use crate::error::{ErrorCode, Result, fail};
 use crate::json;
-use crate::keyring::{KeyEntry, Keyring};
+use crate::keyring::{KeyEntry, Keyring, Secret};
+use cache::{ReusedSalts, Role};
 
+pub use cache::{DEFAULT_DERIVED_KEY_CACHE_ENTRIES, DerivedKeyCacheStats, MAX_CACHED_SALT_BYTES};
 pub use profile::{
     DEFAULT_ITERATIONS, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_SALT_BITS, DEFAULT_TIMESTAMP_SKEW_SEC,
     H3_V2_ITERATIONS, IRON_SESSION_TTL_MS, IronOptions, MAX_EXPIRATION_MS, MAX_ITERATIONS,
-    MAX_SALT_BITS, MAX_TIMESTAMP_SKEW_SEC, Profile,
+    MAX_SALT_BITS, MAX_SALT_REUSE_MS, MAX_TIMESTAMP_SKEW_SEC, Profile,
 };
 
 /// The id-less password lookup name, as iron uses it: `token.id || "default"`.
@@ -72,8 +78,12 @@ pub fn seal_at(
     options: &IronOptions,
     now_ms: u64,
 ) -> Result<String> {
-    json::check_value_depth(value, options.json_limits.max_depth)?;
-    seal_json_at(&json::to_js_string(value), keyring, options, now_ms)
+    options.validate()?;
+    // Serializing a value yields valid JSON: only its depth needs checking, done while writing.
+    let text = json::to_js_string_within(value, options.json_limits.max_depth)?;
+    seal_bytes(text.as_bytes(), keyring, options, now_ms, || {
+        SealInputs::for_seal(keyring, options, now_ms)
+    })
 }
 
 /// Seals the exact JSON text `json_text`, byte for byte, with the keyring's current entry.
@@ -86,9 +96,10 @@ pub fn seal_json_at(
     now_ms: u64,
 ) -> Result<String> {
     options.validate()?;
-    json::parse(json_text.as_bytes(), options.json_limits)?;
-    let randomness = Randomness::draw(keyring.current(), options)?;
-    seal_bytes(json_text.as_bytes(), keyring, options, now_ms, &randomness)
+    json::validate(json_text.as_bytes(), options.json_limits)?;
+    seal_bytes(json_text.as_bytes(), keyring, options, now_ms, || {
+        SealInputs::for_seal(keyring, options, now_ms)
+    })
 }
 
 /// Test hook: seals `plaintext` exactly as given (even if it is not JSON) with fixed salts and
@@ -106,16 +117,21 @@ pub fn seal_bytes_fixed_at(
 ) -> Result<String> {
     options.validate()?;
     let entry = keyring.current();
-    let randomness = Randomness {
-        encryption_salt: salt_for(entry.encryption(), encryption_salt)?,
-        iv,
-        integrity_salt: salt_for(entry.integrity(), integrity_salt)?,
-    };
-    seal_bytes(plaintext, keyring, options, now_ms, &randomness)
+    seal_bytes(plaintext, keyring, options, now_ms, || {
+        let encryption_salt = salt_for(entry.encryption(), encryption_salt)?;
+        let integrity_salt = salt_for(entry.integrity(), integrity_salt)?;
+        Ok(SealInputs {
+            encryption_key: derive_for_seal(entry.encryption(), &encryption_salt, options)?,
+            integrity_key: derive_for_seal(entry.integrity(), &integrity_salt, options)?,
+            encryption_salt,
+            iv,
+            integrity_salt,
+        })
+    })
 }
 
 #[cfg(feature = "test-hooks")]
-fn salt_for(secret: &crate::Secret, salt: &str) -> Result<String> {
+fn salt_for(secret: &Secret, salt: &str) -> Result<String> {
     if secret.is_raw_key() {
         return Ok(String::new());
     }
@@ -139,6 +155,33 @@ pub fn unseal_at(
     options: &IronOptions,
     now_ms: u64,
 ) -> Result<IronUnsealed> {
+    let (value, opened) = unseal_payload_at(token, keyring, options, now_ms, |plaintext| {
+        json::parse(plaintext, options.json_limits)
+    })?;
+    Ok(IronUnsealed {
+        value,
+        key_id: opened.key_id,
+        expires_at: opened.expires_at,
+        needs_reseal: opened.needs_reseal,
+    })
+}
+
+/// What an authentic token says besides its payload.
+pub(crate) struct OpenedToken {
+    pub(crate) key_id: String,
+    pub(crate) expires_at: Option<u64>,
+    pub(crate) needs_reseal: bool,
+}
+
+/// [`unseal_at`] up to the plaintext, which `read` turns into the result (a parsed value, or
+/// validated JSON text).
+pub(crate) fn unseal_payload_at<T>(
+    token: &str,
+    keyring: &Keyring,
+    options: &IronOptions,
+    now_ms: u64,
+    read: impl FnOnce(&[u8]) -> Result<T>,
+) -> Result<(T, OpenedToken)> {
     options.validate()?;
     check_token_size(token.len(), options)?;
     let body = if options.version_suffix {
@@ -149,18 +192,25 @@ pub fn unseal_at(
     let fields = token::split(body)?;
     let expires_at = token::expiration(fields.expiration)?;
     check_expiry(expires_at, local_now(now_ms, options), options)?;
-    let entry = find_entry(keyring, fields.id)?;
+    let (index, entry) = find_entry(keyring, fields.id)?;
     let decoded = token::decode(&fields)?;
-    let (iterations, legacy) = verify_mac(entry, &fields, &decoded.mac, options)?;
-    let key = crypto::derive(entry.encryption(), fields.encryption_salt, iterations)
-        .ok_or_else(crypto::decryption_failed)?;
-    let plaintext = crypto::decrypt(&key, &decoded.iv, &decoded.ciphertext)?;
-    Ok(IronUnsealed {
-        value: parse_plaintext(&plaintext, options)?,
-        key_id: entry.id().to_owned(),
-        expires_at,
-        needs_reseal: legacy || entry.id() != keyring.current().id(),
-    })
+    let (iterations, legacy) = verify_mac(keyring, index, &fields, &decoded.mac, options)?;
+    let plaintext = decrypt(keyring, index, &fields, &decoded, iterations)?;
+    if plaintext.is_empty() {
+        return Err(fail(
+            ErrorCode::InvalidJson,
+            "the sealed payload is empty, not JSON",
+        ));
+    }
+    let payload = read(&plaintext)?;
+    Ok((
+        payload,
+        OpenedToken {
+            key_id: entry.id().to_owned(),
+            expires_at,
+            needs_reseal: legacy || entry.id() != keyring.current().id(),
+        },
+    ))
 }
 
 /// [`seal_at`] at the system clock's time.
@@ -175,33 +225,109 @@ pub fn unseal(token: &str, keyring: &Keyring, options: &IronOptions) -> Result<I
     unseal_at(token, keyring, options, crate::clock::now_ms())
 }
 
-/// The random inputs of one seal: two salt texts and an IV.
-struct Randomness {
+/// What one seal needs besides the plaintext: two salt texts, an IV and the keys derived from
+/// the salts.
+struct SealInputs {
     encryption_salt: String,
     iv: [u8; 16],
     integrity_salt: String,
+    encryption_key: crypto::Key,
+    integrity_key: crypto::Key,
 }
 
-impl Randomness {
-    /// Draws in a fixed order — encryption salt, IV, integrity salt — so the `rng::fixed_bytes`
-    /// test hook reproduces tokens. Raw-key secrets take no salt.
-    fn draw(entry: &KeyEntry, options: &IronOptions) -> Result<Randomness> {
-        let salt = |secret: &crate::Secret| {
-            if secret.is_raw_key() {
-                Ok(String::new())
-            } else {
-                crypto::random_salt(options.salt_bits)
-            }
+impl SealInputs {
+    /// The inputs of a seal at `now_ms`: the salts of the current salt-reuse window with a fresh
+    /// IV when [`IronOptions::salt_reuse_ms`] is set and the window is open, otherwise fresh
+    /// ones (which open a new window when reuse is on).
+    fn for_seal(keyring: &Keyring, options: &IronOptions, now_ms: u64) -> Result<SealInputs> {
+        let Some(window) = options.salt_reuse_ms else {
+            return SealInputs::fresh(keyring, options);
         };
-        let encryption_salt = salt(entry.encryption())?;
-        let iv = crate::rng::array()?;
-        let integrity_salt = salt(entry.integrity())?;
-        Ok(Randomness {
+        let index = keyring.current_index();
+        let reuse = keyring.salt_reuse();
+        if let Some(salts) = reuse.get(index, options.iterations, options.salt_bits, now_ms, window)
+        {
+            return Ok(SealInputs {
+                encryption_salt: salts.encryption_salt.clone(),
+                iv: crate::rng::array()?,
+                integrity_salt: salts.integrity_salt.clone(),
+                encryption_key: salts.encryption_key.clone(),
+                integrity_key: salts.integrity_key.clone(),
+            });
+        }
+        let fresh = SealInputs::fresh(keyring, options)?;
+        reuse.replace(ReusedSalts {
+            entry: index,
+            iterations: options.iterations,
+            salt_bits: options.salt_bits,
+            since_ms: now_ms,
+            encryption_salt: fresh.encryption_salt.clone(),
+            integrity_salt: fresh.integrity_salt.clone(),
+            encryption_key: fresh.encryption_key.clone(),
+            integrity_key: fresh.integrity_key.clone(),
+        });
+        Ok(fresh)
+    }
+
+    /// Fresh random salts and IV, and their keys. The keys go into the keyring's cache: the
+    /// token is about to be sent, and the next request will bring it back.
+    fn fresh(keyring: &Keyring, options: &IronOptions) -> Result<SealInputs> {
+        let index = keyring.current_index();
+        let entry = keyring.current();
+        let (encryption_salt, iv, integrity_salt) = draw(entry, options)?;
+        let encryption_key = derive_for_seal(entry.encryption(), &encryption_salt, options)?;
+        let integrity_key = derive_for_seal(entry.integrity(), &integrity_salt, options)?;
+        let cache = keyring.iron_cache();
+        if !entry.encryption().is_raw_key() {
+            cache.insert(
+                index,
+                Role::Encryption,
+                &encryption_salt,
+                options.iterations,
+                &encryption_key,
+            );
+        }
+        if !entry.integrity().is_raw_key() {
+            cache.insert(
+                index,
+                Role::Integrity,
+                &integrity_salt,
+                options.iterations,
+                &integrity_key,
+            );
+        }
+        Ok(SealInputs {
             encryption_salt,
             iv,
             integrity_salt,
+            encryption_key,
+            integrity_key,
         })
     }
+}
+
+/// Draws the encryption salt, the IV and the integrity salt, in that order, in one call to the
+/// generator (so the `rng::fixed_bytes` test hook reproduces tokens). Raw-key secrets take no
+/// salt.
+fn draw(entry: &KeyEntry, options: &IronOptions) -> Result<(String, [u8; 16], String)> {
+    let salt_len = |secret: &Secret| {
+        if secret.is_raw_key() {
+            0
+        } else {
+            crypto::salt_bytes(options.salt_bits)
+        }
+    };
+    let encryption_len = salt_len(entry.encryption());
+    let integrity_len = salt_len(entry.integrity());
+    let mut bytes = zeroize::Zeroizing::new(vec![0u8; encryption_len + 16 + integrity_len]);
+    crate::rng::fill(&mut bytes)?;
+    let (encryption, rest) = bytes.split_at(encryption_len);
+    let (iv, integrity) = rest.split_at(16);
+    Ok((
+        crypto::hex(encryption),
+        iv.try_into().expect("16 bytes"),
+        crypto::hex(integrity),
+    ))
 }
 
 fn seal_bytes(
@@ -209,24 +335,23 @@ fn seal_bytes(
     keyring: &Keyring,
     options: &IronOptions,
     now_ms: u64,
-    randomness: &Randomness,
+    inputs: impl FnOnce() -> Result<SealInputs>,
 ) -> Result<String> {
     check_plaintext_size(plaintext.len(), options)?;
     let entry = keyring.current();
     let id = seal_id(entry.id(), options)?;
     let expiration = seal_expiration(local_now(now_ms, options), options)?;
-    let key = derive_for_seal(entry.encryption(), &randomness.encryption_salt, options)?;
-    let ciphertext = crypto::encrypt(&key, &randomness.iv, plaintext);
+    let inputs = inputs()?;
+    let ciphertext = crypto::encrypt(&inputs.encryption_key, &inputs.iv, plaintext);
     let mac_base = token::mac_base(
         id,
-        &randomness.encryption_salt,
-        &randomness.iv,
+        &inputs.encryption_salt,
+        &inputs.iv,
         &ciphertext,
         expiration,
     );
-    let key = derive_for_seal(entry.integrity(), &randomness.integrity_salt, options)?;
-    let mac = crypto::mac(&key, &mac_base);
-    let mut sealed = token::finish(mac_base, &randomness.integrity_salt, &mac);
+    let mac = crypto::mac(&inputs.integrity_key, &mac_base);
+    let mut sealed = token::finish(mac_base, &inputs.integrity_salt, &mac);
     if options.version_suffix {
         sealed.push_str(token::IRON_SESSION_SUFFIX);
     }
@@ -234,11 +359,7 @@ fn seal_bytes(
     Ok(sealed)
 }
 
-fn derive_for_seal(
-    secret: &crate::Secret,
-    salt: &str,
-    options: &IronOptions,
-) -> Result<crypto::Key> {
+fn derive_for_seal(secret: &Secret, salt: &str, options: &IronOptions) -> Result<crypto::Key> {
     crypto::derive(secret, salt, options.iterations)
         .ok_or_else(|| fail(ErrorCode::Internal, "a password was given no salt"))
 }
@@ -306,23 +427,24 @@ fn check_expiry(expiration: Option<u64>, now: i128, options: &IronOptions) -> Re
 
 /// iron's password lookup: a single id-less password answers every id; otherwise look up the
 /// token's id, or `"default"` for a token without one.
-fn find_entry<'k>(keyring: &'k Keyring, token_id: &str) -> Result<&'k KeyEntry> {
+fn find_entry<'k>(keyring: &'k Keyring, token_id: &str) -> Result<(usize, &'k KeyEntry)> {
     if let [only] = keyring.entries()
         && only.id().is_empty()
     {
-        return Ok(only);
+        return Ok((0, only));
     }
     let wanted = if token_id.is_empty() {
         DEFAULT_PASSWORD_ID
     } else {
         token_id
     };
-    keyring.get(wanted).ok_or_else(|| {
+    let index = keyring.position(wanted).ok_or_else(|| {
         fail(
             ErrorCode::UnknownKey,
             format!("cannot find password: {}", printable_id(wanted)),
         )
-    })
+    })?;
+    Ok((index, &keyring.entries()[index]))
 }
 
 /// The token's id is attacker-controlled: name it only if it is a plausible key id.
@@ -335,31 +457,60 @@ fn printable_id(id: &str) -> String {
     }
 }
 
-/// Verifies the MAC, deriving the integrity key with `iterations` and, only if that fails and
-/// the profile allows it, with `legacy_iterations`. Returns the iteration count that verified
-/// and whether it was the legacy one.
+/// Verifies the MAC, with the integrity key for `iterations` and, only if that fails and the
+/// profile allows it, for `legacy_iterations`. Returns the iteration count that verified and
+/// whether it was the legacy one.
+///
+/// Cached keys are tried first, for both counts: a token that verified before costs no
+/// derivation, whichever count it was sealed with (a key that verifies under one count and not
+/// the other cannot be told apart from trying both, since the two keys differ). Keys are then
+/// derived for the counts no cached key covered, and a key is cached only once its MAC
+/// verified, so a forged token leaves nothing behind.
 fn verify_mac(
-    entry: &KeyEntry,
+    keyring: &Keyring,
+    index: usize,
     fields: &token::Fields<'_>,
     mac: &[u8; 32],
     options: &IronOptions,
 ) -> Result<(u32, bool)> {
-    let secret = entry.integrity();
-    let verifies = |iterations: u32| {
-        crypto::derive(secret, fields.hmac_salt, iterations)
-            .is_some_and(|key| crypto::mac_matches(&key, fields.mac_base, mac))
-    };
-    if verifies(options.iterations) {
-        return Ok((options.iterations, false));
-    }
+    let secret = keyring.entries()[index].integrity();
+    let salt = fields.hmac_salt;
+    let cache = keyring.iron_cache();
     // A raw key does not depend on the iteration count: retrying would only repeat the work.
     let legacy = options
         .legacy_iterations
         .filter(|&legacy| legacy != options.iterations && !secret.is_raw_key());
-    if let Some(legacy) = legacy
-        && verifies(legacy)
-    {
-        return Ok((legacy, true));
+    let counts = [Some(options.iterations), legacy];
+    let mut tried = [false; 2];
+    if !secret.is_raw_key() {
+        for (slot, iterations) in counts.iter().enumerate() {
+            let Some(iterations) = *iterations else {
+                continue;
+            };
+            if let Some(key) = cache.get(index, Role::Integrity, salt, iterations) {
+                if crypto::mac_matches(&key, fields.mac_base, mac) {
+                    return Ok((iterations, slot == 1));
+                }
+                tried[slot] = true;
+            }
+        }
+    }
+    for (slot, iterations) in counts.iter().enumerate() {
+        let Some(iterations) = *iterations else {
+            continue;
+        };
+        if tried[slot] {
+            continue;
+        }
+        let Some(key) = crypto::derive(secret, salt, iterations) else {
+            continue;
+        };
+        if crypto::mac_matches(&key, fields.mac_base, mac) {
+            if !secret.is_raw_key() {
+                cache.insert(index, Role::Integrity, salt, iterations, &key);
+            }
+            return Ok((iterations, slot == 1));
+        }
     }
     Err(fail(
         ErrorCode::BadSeal,
@@ -367,14 +518,29 @@ fn verify_mac(
     ))
 }
 
-fn parse_plaintext(plaintext: &[u8], options: &IronOptions) -> Result<Value> {
-    if plaintext.is_empty() {
-        return Err(fail(
-            ErrorCode::InvalidJson,
-            "the sealed payload is empty, not JSON",
-        ));
+/// Decrypts an authenticated token's ciphertext with the encryption key for `iterations`,
+/// cached or derived; a derived key is cached once it has decrypted the token.
+fn decrypt(
+    keyring: &Keyring,
+    index: usize,
+    fields: &token::Fields<'_>,
+    decoded: &token::Decoded,
+    iterations: u32,
+) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    let secret = keyring.entries()[index].encryption();
+    let salt = fields.encryption_salt;
+    let cache = keyring.iron_cache();
+    if !secret.is_raw_key()
+        && let Some(key) = cache.get(index, Role::Encryption, salt, iterations)
+    {
+        return crypto::decrypt(&key, &decoded.iv, &decoded.ciphertext);
     }
-    json::parse(plaintext, options.json_limits)
+    let key = crypto::derive(secret, salt, iterations).ok_or_else(crypto::decryption_failed)?;
+    let plaintext = crypto::decrypt(&key, &decoded.iv, &decoded.ciphertext)?;
+    if !secret.is_raw_key() {
+        cache.insert(index, Role::Encryption, salt, iterations, &key);
+    }
+    Ok(plaintext)
 }
 
 fn check_plaintext_size(length: usize, options: &IronOptions) -> Result<()> {

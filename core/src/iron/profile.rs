@@ -91,6 +91,8 @@ pub const DEFAULT_MAX_TOKEN_BYTES: usize = 64 * 1024;
 /// Largest expiry written: JavaScript's `Number.MAX_SAFE_INTEGER`, beyond which peers would
 /// print the number in exponent form and corrupt the token.
 pub const MAX_EXPIRATION_MS: u64 = (1 << 53) - 1;
+/// Longest seal-side salt-reuse window accepted, in milliseconds (one day).
+pub const MAX_SALT_REUSE_MS: u64 = 24 * 3600 * 1000;
 /// Largest clock skew accepted, in seconds (about 31 years); keeps the arithmetic exact.
 pub const MAX_TIMESTAMP_SKEW_SEC: u64 = 1 << 30;
 
@@ -126,6 +128,13 @@ pub struct IronOptions {
     pub max_token_bytes: usize,
     /// Limits on the JSON payload.
     pub json_limits: JsonLimits,
+    /// Opt-in: seals within this many milliseconds of each other reuse the same two salts (and
+    /// so the keys derived from them) with a fresh IV each, instead of running two PBKDF2
+    /// derivations per seal. Tokens sealed within one window carry the same salt fields, so an
+    /// observer of several cookies can tell they were sealed in the same window. `None` (the
+    /// default): fresh salts for every seal, as iron does. 1 ..= [`MAX_SALT_REUSE_MS`];
+    /// `docs/FORMAT.md` ("Seal-side salt reuse") has the security argument.
+    pub salt_reuse_ms: Option<u64>,
 }
 
 impl IronOptions {
@@ -146,6 +155,7 @@ impl IronOptions {
             legacy_iterations: None,
             max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
             json_limits: JsonLimits::default(),
+            salt_reuse_ms: None,
         };
         match profile {
             Profile::H3V1 | Profile::Iron => base,
@@ -183,6 +193,9 @@ impl IronOptions {
         )?;
         check_range("ttl_ms", self.ttl_ms, 0, MAX_EXPIRATION_MS)?;
         check_range("max_token_bytes", self.max_token_bytes as u64, 1, u64::MAX)?;
+        if let Some(window) = self.salt_reuse_ms {
+            check_range("salt_reuse_ms", window, 1, MAX_SALT_REUSE_MS)?;
+        }
         if self.localtime_offset_ms.unsigned_abs() > MAX_EXPIRATION_MS {
             return Err(option_error("localtime_offset_ms", "is out of range"));
         }

@@ -260,7 +260,12 @@ fn malformed_fields_are_rejected_before_any_key_is_derived() {
 
 #[test]
 fn a_forged_token_costs_one_derivation() {
-    let ring = Keyring::from_password(PW).unwrap();
+    // Without the cache, so every unseal below derives what it needs.
+    let ring = Keyring::builder()
+        .password("", PW)
+        .derived_key_cache(0)
+        .build()
+        .unwrap();
     let options = IronOptions::for_profile(Profile::H3V1);
     let token = seal_at(&json!({"k": 1}), &ring, &options, NOW).unwrap();
     let forged = field_replaced(&token, 7, &"A".repeat(43));
@@ -567,4 +572,210 @@ fn the_default_token_limit_is_64_kib() {
         code(unseal_at(&limit, &ring, &iron(), NOW)),
         ErrorCode::Malformed
     );
+}
+
+#[test]
+fn a_repeat_cookie_is_derived_once() {
+    let ring = Keyring::from_password(PW).unwrap();
+    let options = IronOptions::for_profile(Profile::H3V2);
+    // The seal's own keys are cached: the cookie it returns opens without PBKDF2.
+    crypto::DERIVATIONS.set(0);
+    let token = seal_at(&json!({"k": 1}), &ring, &options, NOW).unwrap();
+    assert_eq!(crypto::DERIVATIONS.get(), 2);
+    crypto::DERIVATIONS.set(0);
+    for _ in 0..3 {
+        assert_eq!(
+            unseal_at(&token, &ring, &options, NOW).unwrap().value,
+            json!({"k": 1})
+        );
+    }
+    assert_eq!(crypto::DERIVATIONS.get(), 0);
+    // A token sealed elsewhere (here: by another keyring with the same password) is derived
+    // on its first arrival only.
+    let elsewhere = seal_at(
+        &json!({"k": 2}),
+        &Keyring::from_password(PW).unwrap(),
+        &options,
+        NOW,
+    )
+    .unwrap();
+    crypto::DERIVATIONS.set(0);
+    for _ in 0..3 {
+        assert!(unseal_at(&elsewhere, &ring, &options, NOW).is_ok());
+    }
+    assert_eq!(crypto::DERIVATIONS.get(), 2);
+    let stats = ring.derived_key_cache_stats();
+    assert_eq!(stats.capacity, DEFAULT_DERIVED_KEY_CACHE_ENTRIES);
+    assert_eq!(stats.entries, 4);
+}
+
+#[test]
+fn forged_tokens_never_enter_the_cache() {
+    let ring = Keyring::from_password(PW).unwrap();
+    let options = IronOptions::for_profile(Profile::H3V2);
+    let token = seal_at(&json!({"k": 1}), &ring, &options, NOW).unwrap();
+    let entries = ring.derived_key_cache_stats().entries;
+    // A fresh salt: one derivation per count tried, nothing cached.
+    let forged = field_replaced(&token, 6, &"f".repeat(64));
+    for _ in 0..2 {
+        crypto::DERIVATIONS.set(0);
+        assert_eq!(
+            code(unseal_at(&forged, &ring, &options, NOW)),
+            ErrorCode::BadSeal
+        );
+        assert_eq!(crypto::DERIVATIONS.get(), 2);
+    }
+    assert_eq!(ring.derived_key_cache_stats().entries, entries);
+    // A cached salt with an altered body: the cached key rejects it, the legacy count is still
+    // derived (nothing verified under it), and nothing is added.
+    let altered = field_replaced(&token, 5, "9999999999999");
+    crypto::DERIVATIONS.set(0);
+    crypto::ITERATIONS.set(0);
+    assert_eq!(
+        code(unseal_at(&altered, &ring, &options, NOW)),
+        ErrorCode::BadSeal
+    );
+    assert_eq!(crypto::ITERATIONS.get(), 1);
+    assert_eq!(ring.derived_key_cache_stats().entries, entries);
+}
+
+#[test]
+fn legacy_cookies_are_cached_under_their_own_count() {
+    let ring = Keyring::from_password(PW).unwrap();
+    let legacy = seal_at(
+        &json!({"v": 1}),
+        &Keyring::from_password(PW).unwrap(),
+        &IronOptions::for_profile(Profile::H3V1),
+        NOW,
+    )
+    .unwrap();
+    let h3v2 = IronOptions::for_profile(Profile::H3V2);
+    crypto::ITERATIONS.set(0);
+    assert!(unseal_at(&legacy, &ring, &h3v2, NOW).unwrap().needs_reseal);
+    assert_eq!(crypto::ITERATIONS.get(), 8192 + 1 + 1);
+    // Next time the cached 1-iteration key answers before any 8192-iteration derivation.
+    crypto::ITERATIONS.set(0);
+    let again = unseal_at(&legacy, &ring, &h3v2, NOW).unwrap();
+    assert!(again.needs_reseal);
+    assert_eq!(crypto::ITERATIONS.get(), 0);
+    // And an h3-v1 reader of the same keyring finds the same keys.
+    crypto::ITERATIONS.set(0);
+    let h3v1 = IronOptions::for_profile(Profile::H3V1);
+    assert!(!unseal_at(&legacy, &ring, &h3v1, NOW).unwrap().needs_reseal);
+    assert_eq!(crypto::ITERATIONS.get(), 0);
+}
+
+#[test]
+fn entries_with_one_password_do_not_share_keys() {
+    // Two entries with the same password and a token naming each: the key cached for one
+    // entry is not served for the other, so rotation state stays exact.
+    let ring = Keyring::builder()
+        .password("a", PW)
+        .password("b", PW)
+        .build()
+        .unwrap();
+    let options = iron();
+    let token = seal_at(&json!(1), &ring, &options, NOW).unwrap();
+    let as_b = token.replacen("Fe26.2*a*", "Fe26.2*b*", 1);
+    crypto::DERIVATIONS.set(0);
+    // The MAC covers the id: a renamed token is a bad seal, whatever the cache holds.
+    assert_eq!(
+        code(unseal_at(&as_b, &ring, &options, NOW)),
+        ErrorCode::BadSeal
+    );
+    assert_eq!(crypto::DERIVATIONS.get(), 1);
+}
+
+fn salts(token: &str) -> (String, String) {
+    let fields: Vec<&str> = token.split('*').collect();
+    (fields[2].to_owned(), fields[6].to_owned())
+}
+
+#[test]
+fn salts_are_fresh_unless_reuse_is_asked_for() {
+    let ring = Keyring::from_password(PW).unwrap();
+    let options = IronOptions::for_profile(Profile::H3V2);
+    assert_eq!(options.salt_reuse_ms, None);
+    let a = seal_at(&json!(1), &ring, &options, NOW).unwrap();
+    let b = seal_at(&json!(1), &ring, &options, NOW).unwrap();
+    assert_ne!(salts(&a).0, salts(&b).0);
+    assert_ne!(salts(&a).1, salts(&b).1);
+}
+
+#[test]
+fn seals_within_the_window_share_salts_and_keys() {
+    let ring = Keyring::from_password(PW).unwrap();
+    let mut options = IronOptions::for_profile(Profile::H3V2);
+    options.salt_reuse_ms = Some(1000);
+    crypto::DERIVATIONS.set(0);
+    let first = seal_at(&json!({"n": 1}), &ring, &options, NOW).unwrap();
+    assert_eq!(crypto::DERIVATIONS.get(), 2);
+    let second = seal_at(&json!({"n": 1}), &ring, &options, NOW + 999).unwrap();
+    assert_eq!(
+        crypto::DERIVATIONS.get(),
+        2,
+        "no derivation inside the window"
+    );
+    assert_eq!(salts(&first), salts(&second));
+    // A fresh IV every time: same plaintext, different IV and ciphertext.
+    let field = |token: &str, i: usize| token.split('*').nth(i).unwrap().to_owned();
+    assert_ne!(field(&first, 3), field(&second, 3));
+    assert_ne!(field(&first, 4), field(&second, 4));
+    // Both are ordinary tokens: any reader opens them, including one with no cache.
+    let cold = Keyring::builder()
+        .password("", PW)
+        .derived_key_cache(0)
+        .build()
+        .unwrap();
+    for token in [&first, &second] {
+        assert_eq!(
+            unseal_at(token, &cold, &options, NOW).unwrap().value,
+            json!({"n": 1})
+        );
+    }
+    // The window closes after salt_reuse_ms, and a clock that went back starts a new one.
+    let later = seal_at(&json!(1), &ring, &options, NOW + 1000).unwrap();
+    assert_ne!(salts(&later), salts(&first));
+    let earlier = seal_at(&json!(1), &ring, &options, NOW + 500).unwrap();
+    assert_ne!(salts(&earlier), salts(&later));
+}
+
+#[test]
+fn salt_reuse_never_crosses_entries_or_iteration_counts() {
+    let ring = Keyring::builder()
+        .password("new", PW)
+        .password("old", PW_B)
+        .build()
+        .unwrap();
+    let mut v2 = IronOptions::for_profile(Profile::H3V2);
+    v2.salt_reuse_ms = Some(60_000);
+    let mut v1 = IronOptions::for_profile(Profile::H3V1);
+    v1.salt_reuse_ms = Some(60_000);
+    let a = seal_at(&json!(1), &ring, &v2, NOW).unwrap();
+    let b = seal_at(&json!(1), &ring, &v1, NOW).unwrap();
+    assert_ne!(salts(&a), salts(&b));
+    assert!(unseal_at(&b, &ring, &v1, NOW).is_ok());
+    // A rotated keyring (another current entry) does not inherit the old entry's salts.
+    let rotated = Keyring::builder()
+        .password("new", PW)
+        .password("old", PW_B)
+        .current("old")
+        .build()
+        .unwrap();
+    let c = seal_at(&json!(1), &rotated, &v2, NOW).unwrap();
+    assert!(c.starts_with("Fe26.2*old*"));
+    assert!(unseal_at(&c, &ring, &v2, NOW).is_ok());
+}
+
+#[test]
+fn salt_reuse_windows_are_bounded() {
+    let ring = Keyring::from_password(PW).unwrap();
+    for bad in [0, MAX_SALT_REUSE_MS + 1] {
+        let mut options = IronOptions::for_profile(Profile::H3V2);
+        options.salt_reuse_ms = Some(bad);
+        assert_eq!(
+            code(seal_at(&json!(1), &ring, &options, NOW)),
+            ErrorCode::InvalidOption
+        );
+    }
 }

@@ -95,16 +95,16 @@ pub fn seal_at(
     options: &NativeOptions,
     now_ms: u64,
 ) -> Result<String> {
-    json::check_value_depth(value, options.json.max_depth)?;
     let expires_at = expiry_for(now_ms, options.ttl_ms)?;
-    // The JSON is written straight into the token buffer, where it is encrypted in place.
+    // The JSON is written straight into the token buffer, where it is encrypted in place; the
+    // depth limit is checked as it is written.
     seal_with(
         keyring,
         options,
         now_ms,
         expires_at,
         SMALL_PAYLOAD_BYTES,
-        |out| json::write_js(value, out),
+        |out| json::write_js_within(value, options.json.max_depth, out),
     )
 }
 
@@ -117,7 +117,6 @@ pub fn seal_with_times(
     issued_at: u64,
     expires_at: Option<u64>,
 ) -> Result<String> {
-    json::check_value_depth(value, options.json.max_depth)?;
     if expires_at == Some(0) {
         return Err(fail(
             ErrorCode::InvalidOption,
@@ -125,7 +124,7 @@ pub fn seal_with_times(
         ));
     }
     seal_json_with_times(
-        &json::to_js_string(value),
+        &json::to_js_string_within(value, options.json.max_depth)?,
         keyring,
         options,
         issued_at,
@@ -140,7 +139,7 @@ pub fn seal_json_at(
     options: &NativeOptions,
     now_ms: u64,
 ) -> Result<String> {
-    json::parse_str(json_text, options.json)?;
+    json::validate(json_text.as_bytes(), options.json)?;
     let expires_at = expiry_for(now_ms, options.ttl_ms)?;
     seal_json_with_times(json_text, keyring, options, now_ms, expires_at)
 }
@@ -163,6 +162,29 @@ pub fn unseal_at(
     })
 }
 
+/// Unseals and verifies a token at time `now_ms`, returning its payload as the JSON text it was
+/// sealed as (checked to be JSON within the limits, exactly as [`unseal_at`] checks it) with
+/// the token's metadata in an [`Unsealed`] whose `value` is `Null`.
+pub(crate) fn unseal_text_at(
+    token: &str,
+    keyring: &Keyring,
+    options: &NativeOptions,
+    now_ms: u64,
+) -> Result<(String, Unsealed)> {
+    let opened = open(token, keyring, options, now_ms)?;
+    let text = json::validated_text(opened.plaintext(), options.json)?;
+    Ok((
+        text,
+        Unsealed {
+            value: Value::Null,
+            needs_reseal: opened.key_id != keyring.current().id(),
+            key_id: opened.key_id,
+            issued_at: opened.issued_at,
+            expires_at: opened.expires_at,
+        },
+    ))
+}
+
 /// Verifies a token and seals its payload again under the keyring's current key, keeping its
 /// issued-at and expiry (so rotation never extends a session).
 pub fn reseal_at(
@@ -174,7 +196,7 @@ pub fn reseal_at(
     let opened = open(token, keyring, options, now_ms)?;
     let text = std::str::from_utf8(opened.plaintext())
         .map_err(|_| fail(ErrorCode::InvalidJson, "the payload is not UTF-8"))?;
-    json::parse_str(text, options.json)?;
+    json::validate(text.as_bytes(), options.json)?;
     seal_json_with_times(text, keyring, options, opened.issued_at, opened.expires_at)
 }
 
@@ -247,7 +269,10 @@ fn seal_payload(
         issued_at,
         expires_at,
         payload.len(),
-        |out| out.extend_from_slice(payload),
+        |out| {
+            out.extend_from_slice(payload);
+            Ok(())
+        },
     )
 }
 
@@ -263,7 +288,7 @@ fn seal_with(
     issued_at: u64,
     expires_at: Option<u64>,
     payload_hint: usize,
-    write_payload: impl FnOnce(&mut Vec<u8>),
+    write_payload: impl FnOnce(&mut Vec<u8>) -> Result<()>,
 ) -> Result<String> {
     let header = Header {
         key_id: keyring.current().id(),
@@ -275,7 +300,7 @@ fn seal_with(
     let header_len = wire::header_len(header.key_id.len());
     let aad = associated_data(&bytes[..header_len], options);
     let body_start = bytes.len();
-    write_payload(&mut bytes);
+    write_payload(&mut bytes)?;
     check_payload_size(bytes.len() - body_start, options)?;
     let tag = keyring
         .current_native_cipher()

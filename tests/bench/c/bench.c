@@ -4,8 +4,9 @@
  * sample = batch time / batch size), so the C call overhead over the Rust core can be read off
  * docs/BENCHMARKS.md. Writes JSON lines to the file given as the first argument.
  *
- * tests/bench/Makefile builds this only when the C header and library exist; polyseal_rows()
- * is the one function to adjust to the C API.
+ * tests/bench/Makefile builds this against include/polyseal.h and target/release/libpolyseal.a
+ * (`make -C ffi build`), with the payloads and password of tests/bench/payloads.json written
+ * into bench-inputs.h, so the C rows seal exactly what the Rust rows seal.
  */
 
 #define _POSIX_C_SOURCE 200809L
@@ -16,17 +17,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-inputs.h"
 #include "polyseal.h"
 
 #define REPS 20
 #define BATCH_MS 25.0
 #define WARMUP_MS 200.0
 
-static const char *PASSWORD = "bench-only-password-0123456789-abcdefghijklmnop";
-static const char *PAYLOAD_A =
-    "{\"id\":\"6f1c2a9e-3b7d-4e21-9a8f-0c5d7e4b2a13\",\"createdAt\":1764000000000,"
-    "\"data\":{\"userId\":12345,\"theme\":\"dark\",\"roles\":[\"admin\",\"editor\"]}}";
+/* The Rust rows' clock, cookie name and ttl (core/benches/common). */
 static const uint64_t NOW_MS = 1764000000000ULL;
+static const char *COOKIE_NAME = "session";
+static const uint64_t TTL_MS = 3600000ULL;
 
 static double now_us(void) {
   struct timespec ts;
@@ -48,8 +49,8 @@ static double quantile(const double *sorted, int n, double q) {
 typedef int (*op_fn)(void *ctx);
 
 /* Times `op` and writes one result record; returns non-zero if the operation failed. */
-static int measure(FILE *out, const char *id, const char *impl, const char *op_name, op_fn op,
-                   void *ctx) {
+static int measure(FILE *out, const char *id, const char *impl, const char *op_name,
+                   const char *payload, op_fn op, void *ctx) {
   double spent = 0;
   long done = 0;
   while (spent < WARMUP_MS * 1000 || done < 3) {
@@ -70,55 +71,76 @@ static int measure(FILE *out, const char *id, const char *impl, const char *op_n
   double median = quantile(samples, REPS, 0.5);
   fprintf(out,
           "{\"type\":\"result\",\"ecosystem\":\"c\",\"id\":\"%s\",\"impl\":\"%s\",\"op\":\"%s\","
-          "\"payload\":\"A\",\"us\":{\"median\":%.6f,\"p25\":%.6f,\"p75\":%.6f,\"min\":%.6f,"
+          "\"payload\":\"%s\",\"us\":{\"median\":%.6f,\"p25\":%.6f,\"p75\":%.6f,\"min\":%.6f,"
           "\"max\":%.6f},\"reps\":%d,\"batch\":%ld,\"ops_per_s\":%.1f}\n",
-          id, impl, op_name, median, quantile(samples, REPS, 0.25),
+          id, impl, op_name, payload, median, quantile(samples, REPS, 0.25),
           quantile(samples, REPS, 0.75), samples[0], samples[REPS - 1], REPS, batch,
           1e6 / median);
-  printf("%-40s %-8s %10.3f us/op\n", impl, op_name, median);
+  printf("%-40s %-10s %s %10.3f us/op\n", impl, op_name, payload, median);
   return 0;
 }
 
 /* --- polyseal through its C ABI -------------------------------------------------------- */
 
 struct native_ctx {
-  polyseal_sealer *sealer;
-  char *token;
+  const polyseal_sealer *sealer;
+  const char *payload;
+  size_t payload_len;
+  const char *token;
   size_t token_len;
 };
 
 static int native_seal(void *p) {
   struct native_ctx *ctx = p;
-  polyseal_buffer *sealed = NULL;
-  if (polyseal_sealer_seal_json(ctx->sealer, PAYLOAD_A, strlen(PAYLOAD_A), NOW_MS, &sealed) != 0)
+  polyseal_buf sealed = {NULL, 0};
+  if (polyseal_sealer_seal_at(ctx->sealer, ctx->payload, ctx->payload_len, NOW_MS, &sealed) != 0)
     return 1;
-  polyseal_buffer_free(sealed);
+  polyseal_buf_free(&sealed);
   return 0;
 }
 
 static int native_unseal(void *p) {
   struct native_ctx *ctx = p;
-  polyseal_unsealed *opened = NULL;
-  if (polyseal_sealer_unseal(ctx->sealer, ctx->token, ctx->token_len, NOW_MS, &opened) != 0)
+  const polyseal_unsealed *opened = NULL;
+  if (polyseal_sealer_unseal_at(ctx->sealer, ctx->token, ctx->token_len, NOW_MS, &opened) != 0)
     return 1;
   polyseal_unsealed_free(opened);
   return 0;
 }
 
+/* Native seal (the C API takes JSON text, so it compares with the core's seal_json_at) and
+ * unseal, with the Rust rows' options: cookie name bound, 1 h ttl. */
 static int polyseal_rows(FILE *out) {
-  polyseal_keyring *keyring = NULL;
-  polyseal_sealer *sealer = NULL;
-  polyseal_buffer *sealed = NULL;
-  if (polyseal_keyring_from_password(PASSWORD, strlen(PASSWORD), &keyring) != 0) return 1;
-  if (polyseal_sealer_new(keyring, "native", &sealer) != 0) return 1;
-  if (polyseal_sealer_seal_json(sealer, PAYLOAD_A, strlen(PAYLOAD_A), NOW_MS, &sealed) != 0)
-    return 1;
-  struct native_ctx ctx = {sealer, (char *)polyseal_buffer_data(sealed),
-                           polyseal_buffer_len(sealed)};
-  int failed = measure(out, "polyseal-native", "polyseal native (C ABI)", "seal_json", native_seal, &ctx) ||
-               measure(out, "polyseal-native", "polyseal native (C ABI)", "unseal", native_unseal, &ctx);
-  polyseal_buffer_free(sealed);
+  const polyseal_keyring *keyring = NULL;
+  polyseal_options *options = NULL;
+  const polyseal_sealer *sealer = NULL;
+  int failed = 0;
+  if (polyseal_keyring_from_password(BENCH_PASSWORD, strlen(BENCH_PASSWORD), &keyring) != 0 ||
+      polyseal_options_new(&options) != 0 ||
+      polyseal_options_set_cookie_name(options, COOKIE_NAME, strlen(COOKIE_NAME)) != 0 ||
+      polyseal_options_set_ttl_ms(options, TTL_MS) != 0 ||
+      polyseal_sealer_new(keyring, "native", 6, options, &sealer) != 0) {
+    failed = 1;
+    goto done;
+  }
+  const char *payloads[2][2] = {{"A", BENCH_PAYLOAD_A}, {"B", BENCH_PAYLOAD_B}};
+  for (int i = 0; i < 2 && !failed; i++) {
+    const char *name = payloads[i][0], *text = payloads[i][1];
+    polyseal_buf sealed = {NULL, 0};
+    if (polyseal_sealer_seal_at(sealer, text, strlen(text), NOW_MS, &sealed) != 0) {
+      failed = 1;
+      break;
+    }
+    struct native_ctx ctx = {sealer, text, strlen(text), (const char *)sealed.ptr, sealed.len};
+    failed = measure(out, "polyseal-native", "polyseal native (C ABI)", "seal_json", name,
+                     native_seal, &ctx) ||
+             measure(out, "polyseal-native", "polyseal native (C ABI)", "unseal", name,
+                     native_unseal, &ctx);
+    polyseal_buf_free(&sealed);
+  }
+done:
   polyseal_sealer_free(sealer);
+  polyseal_options_free(options);
   polyseal_keyring_free(keyring);
   return failed;
 }
