@@ -408,3 +408,47 @@ fn bad_configurations_are_refused_up_front() {
         );
     }
 }
+
+#[test]
+fn sessions_stamped_at_the_end_of_time_fail_cleanly() {
+    // Only a key holder can write such a session (a peer with a broken clock, say), but saving
+    // it must give a clean result, not overflow the deadline arithmetic.
+    for format in [Format::Native, Format::H3V1, Format::H3V2, Format::Iron] {
+        for idle_timeout_s in [None, Some(600)] {
+            let mut config = SessionConfig::for_format(format);
+            config.max_age_s = Some(3_600);
+            config.idle_timeout_s = idle_timeout_s;
+            config.sealer.iterations = (format == Format::H3V2).then_some(1);
+            let manager = manager(config.clone());
+            let options = manager.sealer.options().clone();
+            let sealer = Sealer::with_options(ring(), format, options).unwrap();
+            let stamped = |created_at: u64, last_seen_at: u64| {
+                let envelope = json!({
+                    "id": "x", "createdAt": created_at, "data": {}, "lastSeenAt": last_seen_at
+                });
+                let token = sealer.seal_at(&envelope, NOW).unwrap();
+                let cookie = format!("{}={token}", config.cookie_name);
+                let mut session = manager.load_at(&cookie, NOW);
+                assert!(!session.is_new(), "{format}: {:?}", session.rejection());
+                session.data_mut().insert("b".into(), json!(2));
+                session
+            };
+            let round_trips = |session: &mut Session| {
+                let lines = manager.save_at(session, NOW).unwrap();
+                let reloaded = manager.load_at(&cookie_header(&lines), NOW + 1_000);
+                assert_eq!(reloaded.data().get("b"), Some(&json!(2)), "{format}");
+            };
+            // Created at the end of time: without an idle timeout no token or cookie can carry
+            // the deadline; with one, the idle deadline (from now) is the earlier one.
+            let mut session = stamped(u64::MAX, u64::MAX);
+            if idle_timeout_s.is_none() {
+                let error = manager.save_at(&mut session, NOW).unwrap_err();
+                assert_eq!(error.code(), ErrorCode::InvalidOption, "{format}: {error}");
+            } else {
+                round_trips(&mut session);
+            }
+            // Last seen at the end of time: the absolute limit still bounds the session.
+            round_trips(&mut stamped(NOW, u64::MAX - 1));
+        }
+    }
+}
