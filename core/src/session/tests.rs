@@ -452,3 +452,57 @@ fn sessions_stamped_at_the_end_of_time_fail_cleanly() {
         }
     }
 }
+
+#[test]
+fn a_forged_cookie_costs_one_key_derivation() {
+    use crate::iron::{DERIVATIONS, ITERATIONS};
+    // h3-v2: 8192 iterations, a session header, and h3's chunks.
+    let mut config = SessionConfig::for_format(Format::H3V2);
+    config.session_header = Some("x-h3-session".to_owned());
+    let manager = manager(config);
+    let mut session = manager.load_at("", NOW);
+    let token = manager.token_at(&mut session, NOW).unwrap();
+    let mut fields: Vec<&str> = token.split('*').collect();
+    let forged_mac = "A".repeat(43);
+    fields[7] = &forged_mac;
+    let forged = fields.join("*");
+    let (head, tail) = forged.split_at(forged.len() / 2);
+    let chunked = format!("h3=__chunked__2; h3.1={head}; h3.2={tail}");
+    let requests: [(Option<&str>, Option<&str>); 4] = [
+        (Some(&format!("h3={forged}")), None),
+        (Some(&chunked), None),
+        // The session header wins; the cookie is not opened as well.
+        (Some(&format!("h3={forged}")), Some(forged.as_str())),
+        (Some("a=1"), Some(forged.as_str())),
+    ];
+    for (cookie, header) in requests {
+        DERIVATIONS.set(0);
+        ITERATIONS.set(0);
+        let session = manager.load_request_at(cookie, header, NOW);
+        assert_eq!(session.rejection().unwrap().code(), ErrorCode::BadSeal);
+        // One derivation at 8192 iterations, plus h3's one-iteration legacy retry.
+        assert_eq!((DERIVATIONS.get(), ITERATIONS.get()), (2, 8192 + 1));
+    }
+    // Size limits answer before any key is derived: a Cookie header over 64 KiB, a token over
+    // the sealer's token limit (96 K characters by default), a chunk missing.
+    let padding = "x".repeat(crate::cookie::MAX_COOKIE_HEADER_BYTES);
+    let big_header = format!("h3={forged}; pad={padding}");
+    let limit = manager.config().sealer.max_token_chars;
+    let big_token = format!("{forged}{}", "A".repeat(limit));
+    let requests: [(Option<&str>, Option<&str>, ErrorCode); 3] = [
+        (Some(&big_header), None, ErrorCode::TooLarge),
+        (None, Some(&big_token), ErrorCode::TooLarge),
+        (
+            Some(&format!("h3=__chunked__3; h3.1={head}; h3.2={tail}")),
+            None,
+            ErrorCode::Malformed,
+        ),
+    ];
+    for (cookie, header, code) in requests {
+        DERIVATIONS.set(0);
+        let session = manager.load_request_at(cookie, header, NOW);
+        let rejection = session.rejection().unwrap();
+        assert_eq!(rejection.code(), code, "{rejection}");
+        assert_eq!(DERIVATIONS.get(), 0);
+    }
+}
