@@ -13,6 +13,7 @@ pub mod wire;
 use serde_json::Value;
 use xaes_256_gcm::aead::AeadInOut;
 use xaes_256_gcm::{Nonce, Tag};
+use zeroize::Zeroizing;
 
 use crate::b64;
 use crate::error::{ErrorCode, Result, fail};
@@ -273,7 +274,8 @@ struct Opened {
     key_id: String,
     issued_at: u64,
     expires_at: Option<u64>,
-    plaintext: Vec<u8>,
+    /// The decrypted payload, wiped when dropped (the parsed value is the caller's).
+    plaintext: Zeroizing<Vec<u8>>,
 }
 
 fn open(token: &str, keyring: &Keyring, options: &NativeOptions, now_ms: u64) -> Result<Opened> {
@@ -287,7 +289,7 @@ fn open(token: &str, keyring: &Keyring, options: &NativeOptions, now_ms: u64) ->
         )
     })?;
     let aad = associated_data(parts.header_bytes, options);
-    let mut plaintext = parts.ciphertext.to_vec();
+    let mut plaintext = Zeroizing::new(parts.ciphertext.to_vec());
     cipher
         .decrypt_inout_detached(
             &Nonce::from(*parts.nonce),
