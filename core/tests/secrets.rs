@@ -79,11 +79,7 @@ impl Collector {
 fn keyring() -> Keyring {
     Keyring::builder()
         .password("2", PASSWORD)
-        .split(
-            "1",
-            Secret::password(PASSWORD),
-            Secret::password(INTEGRITY),
-        )
+        .split("1", Secret::password(PASSWORD), Secret::password(INTEGRITY))
         .key("3", RAW)
         .build()
         .unwrap()
@@ -113,10 +109,7 @@ fn native_errors(c: &mut Collector) {
         native::unseal_at(&token, &other, &options, NOW),
         ErrorCode::UnknownKey,
     );
-    let impostor = Keyring::builder()
-        .password("2", INTEGRITY)
-        .build()
-        .unwrap();
+    let impostor = Keyring::builder().password("2", INTEGRITY).build().unwrap();
     c.error(
         native::unseal_at(&token, &impostor, &options, NOW),
         ErrorCode::BadSeal,
@@ -242,11 +235,7 @@ fn fe26_errors(c: &mut Collector) {
     for current in ["2", "1", "3"] {
         let ring = Keyring::builder()
             .password("2", PASSWORD)
-            .split(
-                "1",
-                Secret::password(PASSWORD),
-                Secret::password(INTEGRITY),
-            )
+            .split("1", Secret::password(PASSWORD), Secret::password(INTEGRITY))
             .key("3", RAW)
             .current(current)
             .build()
