@@ -23,8 +23,8 @@ pub use config::{DEFAULT_MAX_AGE_S, IRON_SESSION_TTL_S, MAX_LIFETIME_S, SessionC
 use serde_json::{Map, Value};
 
 use crate::cookie::{
-    self, ChunkScheme, ChunkState, CookieOptions, CookieStyle, chunk_deletion_cookies,
-    chunk_set_cookies, chunk_state, parse_cookie_header, reassemble,
+    self, ChunkScheme, ChunkState, CookieOptions, CookieStyle, MAX_COOKIE_HEADER_BYTES,
+    chunk_deletion_cookies, chunk_set_cookies, chunk_state, parse_cookie_header, reassemble,
 };
 use crate::error::{Error, ErrorCode, Result, fail};
 use crate::keyring::Keyring;
@@ -438,10 +438,16 @@ impl SessionManager {
         }
     }
 
+    /// The `Cookie` header a browser would send back must fit the configured budget and, in any
+    /// case, the 64 KiB that [`parse_cookie_header`] reads: a larger one could never be read
+    /// back, so the session would be lost on the next request.
     fn check_header_budget(&self, session: &Session, lines: &[String]) -> Result<()> {
-        let Some(limit) = self.config.cookie_header_limit else {
-            return Ok(());
-        };
+        let limit = self
+            .config
+            .cookie_header_limit
+            .map_or(MAX_COOKIE_HEADER_BYTES, |limit| {
+                limit.min(MAX_COOKIE_HEADER_BYTES)
+            });
         let mut pairs = session.other_cookies.clone();
         for line in lines {
             let pair = line.split(';').next().unwrap_or_default();

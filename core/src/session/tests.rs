@@ -506,3 +506,27 @@ fn a_forged_cookie_costs_one_key_derivation() {
         assert_eq!(DERIVATIONS.get(), 0);
     }
 }
+
+#[test]
+fn a_session_the_parser_could_not_read_back_is_not_written() {
+    // h3-v2 chunks up to 100 x 4000 characters and, like h3, sets no Cookie header budget; but
+    // a header over the parser's 64 KiB would lose the session on the next request.
+    let mut config = SessionConfig::for_format(Format::H3V2);
+    config.sealer.iterations = Some(1);
+    assert_eq!(config.cookie_header_limit, None);
+    let manager = manager(config);
+    let mut session = manager.load_at("", NOW);
+    let big = patch(json!({"blob": "x".repeat(60_000)}));
+    let error = manager.update_at(&mut session, &big, NOW).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::TooLarge);
+    assert!(error.message().contains("the limit is 65536"), "{error}");
+    // Just under the parser's limit it is written, and reads back.
+    let mut session = manager.load_at("", NOW);
+    let fits = patch(json!({"blob": "x".repeat(40_000)}));
+    let lines = manager.update_at(&mut session, &fits, NOW).unwrap();
+    let header = cookie_header(&lines);
+    assert!(header.len() <= crate::cookie::MAX_COOKIE_HEADER_BYTES);
+    let reloaded = manager.load_at(&header, NOW);
+    assert_eq!(reloaded.rejection(), None);
+    assert_eq!(reloaded.data(), session.data());
+}
