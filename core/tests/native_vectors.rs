@@ -4,8 +4,7 @@
 mod common;
 
 use polyseal::b64;
-use polyseal::json::JsonLimits;
-use polyseal::native::{self, NativeOptions};
+use polyseal::native;
 use polyseal::rng;
 use serde_json::{Value, json};
 
@@ -32,31 +31,6 @@ fn keyrings() -> Value {
     })
 }
 
-/// Builds native options from a case's `options` object.
-fn options_from(case_options: &Value) -> NativeOptions {
-    let defaults = NativeOptions::default();
-    NativeOptions {
-        cookie_name: case_options["cookieName"].as_str().unwrap_or("").to_owned(),
-        context: case_options["context"]
-            .as_str()
-            .unwrap_or("")
-            .as_bytes()
-            .to_vec(),
-        ttl_ms: case_options["ttl"].as_u64(),
-        skew_ms: case_options["skew"].as_u64().unwrap_or(defaults.skew_ms),
-        leeway_ms: 0,
-        max_token_chars: case_options["maxTokenChars"]
-            .as_u64()
-            .map_or(defaults.max_token_chars, |n| n as usize),
-        json: JsonLimits {
-            max_bytes: defaults.json.max_bytes,
-            max_depth: case_options["maxDepth"]
-                .as_u64()
-                .map_or(defaults.json.max_depth, |n| n as usize),
-        },
-    }
-}
-
 /// Everything a case needs to be sealed deterministically.
 struct Seal<'a> {
     keyring: &'a str,
@@ -73,7 +47,7 @@ impl Seal<'_> {
         native::seal_bytes_at(
             &self.payload,
             &keyring,
-            &options_from(&self.options),
+            &common::native_options(&self.options),
             self.now,
         )
         .unwrap()
@@ -542,7 +516,7 @@ fn generate() -> Value {
 /// Runs one case through the public API and returns the error name, if any.
 fn run(case: &Value, keyrings: &Value) -> Result<(), String> {
     let keyring = common::keyring_from_json(&keyrings[case["keyring"].as_str().unwrap()]).unwrap();
-    let options = options_from(&case["options"]);
+    let options = common::native_options(&case["options"]);
     let now = case["now"].as_u64().unwrap();
     let token = case["token"].as_str().unwrap();
     if case["op"] == "seal" {

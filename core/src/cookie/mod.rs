@@ -97,10 +97,11 @@ impl Priority {
 /// Which peer's `Set-Cookie` form to write: attribute order, value encoding and defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CookieStyle {
-    /// polyseal's own form. Values are written as given and must be RFC 6265 cookie-octets
-    /// (`%` is one, written as is); attribute order: `Max-Age; Expires; Domain; Path;
-    /// HttpOnly; Secure; SameSite; Partitioned; Priority`. Deletions carry `Max-Age=0` and an
-    /// epoch `Expires`.
+    /// polyseal's own form. Values are written as given and must be RFC 6265 cookie-octets; a
+    /// `%` is allowed, but [`parse_cookie_header`] percent-decodes values as h3 does, so a value
+    /// holding an escape such as `%41` reads back decoded (sealed tokens never hold `%`).
+    /// Attribute order: `Max-Age; Expires; Domain; Path; HttpOnly; Secure; SameSite;
+    /// Partitioned; Priority`. Deletions carry `Max-Age=0` and an epoch `Expires`.
     Polyseal,
     /// h3 1.x (`setCookie`, cookie-es 1): values percent-encoded with `encodeURIComponent`,
     /// `Path=/` when no path is given; order `Max-Age; Domain; Path; Expires; HttpOnly; Secure;

@@ -33,6 +33,11 @@ mod crypto;
 mod profile;
 mod token;
 
+/// PBKDF2 counters of this thread, for tests elsewhere in the crate that pin the cost of
+/// rejecting a cookie.
+#[cfg(test)]
+pub(crate) use crypto::{DERIVATIONS, ITERATIONS};
+
 #[cfg(test)]
 mod tests;
 

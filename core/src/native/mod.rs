@@ -15,6 +15,7 @@ use std::ops::Range;
 use serde_json::Value;
 use xaes_256_gcm::aead::AeadInOut;
 use xaes_256_gcm::{Nonce, Tag};
+use zeroize::Zeroizing;
 
 use crate::b64;
 use crate::error::{ErrorCode, Result, fail};
@@ -316,8 +317,9 @@ struct Opened {
     key_id: String,
     issued_at: u64,
     expires_at: Option<u64>,
-    /// The decoded token, its ciphertext decrypted in place.
-    bytes: Vec<u8>,
+    /// The decoded token, its ciphertext decrypted in place; wiped when dropped (the parsed
+    /// value is the caller's).
+    bytes: Zeroizing<Vec<u8>>,
     /// Where the plaintext lies in `bytes`.
     payload: Range<usize>,
 }
@@ -330,7 +332,7 @@ impl Opened {
 
 fn open(token: &str, keyring: &Keyring, options: &NativeOptions, now_ms: u64) -> Result<Opened> {
     check_token_length(token, options)?;
-    let mut bytes = b64::decode(token, "the token")?;
+    let mut bytes = Zeroizing::new(b64::decode(token, "the token")?);
     let parts = wire::parse(&bytes)?;
     let cipher = keyring.native_cipher(parts.header.key_id).ok_or_else(|| {
         fail(

@@ -39,8 +39,9 @@ pub struct SessionConfig {
     /// Sealer options (iterations, skew, limits...). The cookie name is bound automatically
     /// for the native format.
     pub sealer: SealerOptions,
-    /// Budget for the whole `Cookie` header a browser would send back after a save (`None`:
-    /// unchecked, as the h3 and iron-session peers do).
+    /// Budget for the whole `Cookie` header a browser would send back after a save. `None`
+    /// leaves it to the peers' behaviour (h3 and iron-session do not check), except that a save
+    /// never writes more than the 64 KiB `parse_cookie_header` reads back.
     pub cookie_header_limit: Option<usize>,
 }
 

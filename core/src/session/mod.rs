@@ -24,8 +24,8 @@ pub use config::{DEFAULT_MAX_AGE_S, IRON_SESSION_TTL_S, MAX_LIFETIME_S, SessionC
 use serde_json::{Map, Value};
 
 use crate::cookie::{
-    self, ChunkScheme, ChunkState, CookieOptions, CookieStyle, chunk_deletion_cookies,
-    chunk_set_cookies, chunk_state, parse_cookie_header, reassemble,
+    self, ChunkScheme, ChunkState, CookieOptions, CookieStyle, MAX_COOKIE_HEADER_BYTES,
+    chunk_deletion_cookies, chunk_set_cookies, chunk_state, parse_cookie_header, reassemble,
 };
 use crate::error::{Error, ErrorCode, Result, fail};
 use crate::keyring::Keyring;
@@ -415,22 +415,27 @@ impl SessionManager {
     fn token_expiry(&self, session: &Session, now_ms: u64) -> Option<u64> {
         let config = &self.config;
         match config.format {
-            Format::H3V1 | Format::IronSession => config.max_age_s.map(|s| now_ms + s * 1000),
+            Format::H3V1 | Format::IronSession => {
+                config.max_age_s.map(|s| now_ms.saturating_add(s * 1000))
+            }
             Format::H3V2 => config
                 .max_age_s
                 .or(config.idle_timeout_s)
-                .map(|s| now_ms + s * 1000),
+                .map(|s| now_ms.saturating_add(s * 1000)),
             Format::Native | Format::Iron => self.session_deadline(session),
         }
     }
 
-    /// The earlier of `createdAt + max_age` and `lastSeenAt + idle_timeout`.
+    /// The earlier of `createdAt + max_age` and `lastSeenAt + idle_timeout`. Both times come
+    /// from an authentic token, but a peer may still have written any number there: the sums
+    /// saturate, and a deadline beyond what a token or cookie can carry fails the save.
     fn session_deadline(&self, session: &Session) -> Option<u64> {
-        let absolute = self.config.max_age_s.map(|s| session.created_at + s * 1000);
+        let after = |since: u64, seconds: u64| since.saturating_add(seconds * 1000);
+        let absolute = self.config.max_age_s.map(|s| after(session.created_at, s));
         let idle = self
             .config
             .idle_timeout_s
-            .map(|s| session.last_seen_at.unwrap_or(session.created_at) + s * 1000);
+            .map(|s| after(session.last_seen_at.unwrap_or(session.created_at), s));
         match (absolute, idle) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -456,10 +461,16 @@ impl SessionManager {
         }
     }
 
+    /// The `Cookie` header a browser would send back must fit the configured budget and, in any
+    /// case, the 64 KiB that [`parse_cookie_header`] reads: a larger one could never be read
+    /// back, so the session would be lost on the next request.
     fn check_header_budget(&self, session: &Session, lines: &[String]) -> Result<()> {
-        let Some(limit) = self.config.cookie_header_limit else {
-            return Ok(());
-        };
+        let limit = self
+            .config
+            .cookie_header_limit
+            .map_or(MAX_COOKIE_HEADER_BYTES, |limit| {
+                limit.min(MAX_COOKIE_HEADER_BYTES)
+            });
         let mut pairs = session.other_cookies.clone();
         for line in lines {
             let pair = line.split(';').next().unwrap_or_default();

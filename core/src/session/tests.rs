@@ -488,3 +488,128 @@ fn reseals_keep_the_loaded_key_order_as_h3_does() {
         assert_eq!(text, resealed);
     }
 }
+
+#[test]
+fn sessions_stamped_at_the_end_of_time_fail_cleanly() {
+    // Only a key holder can write such a session (a peer with a broken clock, say), but saving
+    // it must give a clean result, not overflow the deadline arithmetic.
+    for format in [Format::Native, Format::H3V1, Format::H3V2, Format::Iron] {
+        for idle_timeout_s in [None, Some(600)] {
+            let mut config = SessionConfig::for_format(format);
+            config.max_age_s = Some(3_600);
+            config.idle_timeout_s = idle_timeout_s;
+            config.sealer.iterations = (format == Format::H3V2).then_some(1);
+            let manager = manager(config.clone());
+            let options = manager.sealer.options().clone();
+            let sealer = Sealer::with_options(ring(), format, options).unwrap();
+            let stamped = |created_at: u64, last_seen_at: u64| {
+                let envelope = json!({
+                    "id": "x", "createdAt": created_at, "data": {}, "lastSeenAt": last_seen_at
+                });
+                let token = sealer.seal_at(&envelope, NOW).unwrap();
+                let cookie = format!("{}={token}", config.cookie_name);
+                let mut session = manager.load_at(&cookie, NOW);
+                assert!(!session.is_new(), "{format}: {:?}", session.rejection());
+                session.data_mut().insert("b".into(), json!(2));
+                session
+            };
+            let round_trips = |session: &mut Session| {
+                let lines = manager.save_at(session, NOW).unwrap();
+                let reloaded = manager.load_at(&cookie_header(&lines), NOW + 1_000);
+                assert_eq!(reloaded.data().get("b"), Some(&json!(2)), "{format}");
+            };
+            // Created at the end of time: without an idle timeout no token or cookie can carry
+            // the deadline; with one, the idle deadline (from now) is the earlier one.
+            let mut session = stamped(u64::MAX, u64::MAX);
+            if idle_timeout_s.is_none() {
+                let error = manager.save_at(&mut session, NOW).unwrap_err();
+                assert_eq!(error.code(), ErrorCode::InvalidOption, "{format}: {error}");
+            } else {
+                round_trips(&mut session);
+            }
+            // Last seen at the end of time: the absolute limit still bounds the session.
+            round_trips(&mut stamped(NOW, u64::MAX - 1));
+        }
+    }
+}
+
+#[test]
+fn a_forged_cookie_costs_one_key_derivation() {
+    use crate::iron::{DERIVATIONS, ITERATIONS};
+    // h3-v2: 8192 iterations, a session header, and h3's chunks.
+    let mut config = SessionConfig::for_format(Format::H3V2);
+    config.session_header = Some("x-h3-session".to_owned());
+    // The token comes from another keyring (same secret), so the reader's derived-key cache
+    // holds nothing for its salts and the cost of an unknown forged cookie is measured.
+    let writer = manager(config.clone());
+    let manager = manager(config);
+    let mut session = writer.load_at("", NOW);
+    let token = writer.token_at(&mut session, NOW).unwrap();
+    let mut fields: Vec<&str> = token.split('*').collect();
+    let forged_mac = "A".repeat(43);
+    fields[7] = &forged_mac;
+    let forged = fields.join("*");
+    let (head, tail) = forged.split_at(forged.len() / 2);
+    let chunked = format!("h3=__chunked__2; h3.1={head}; h3.2={tail}");
+    let requests: [(Option<&str>, Option<&str>); 4] = [
+        (Some(&format!("h3={forged}")), None),
+        (Some(&chunked), None),
+        // The session header wins; the cookie is not opened as well.
+        (Some(&format!("h3={forged}")), Some(forged.as_str())),
+        (Some("a=1"), Some(forged.as_str())),
+    ];
+    for (cookie, header) in requests {
+        DERIVATIONS.set(0);
+        ITERATIONS.set(0);
+        let session = manager.load_request_at(cookie, header, NOW);
+        assert_eq!(session.rejection().unwrap().code(), ErrorCode::BadSeal);
+        // One derivation at 8192 iterations, plus h3's one-iteration legacy retry.
+        assert_eq!((DERIVATIONS.get(), ITERATIONS.get()), (2, 8192 + 1));
+    }
+    // Size limits answer before any key is derived: a Cookie header over 64 KiB, a token over
+    // the sealer's token limit (96 K characters by default), a chunk missing.
+    let padding = "x".repeat(crate::cookie::MAX_COOKIE_HEADER_BYTES);
+    let big_header = format!("h3={forged}; pad={padding}");
+    let limit = manager.config().sealer.max_token_chars;
+    let big_token = format!("{forged}{}", "A".repeat(limit));
+    let requests: [(Option<&str>, Option<&str>, ErrorCode); 3] = [
+        (Some(&big_header), None, ErrorCode::TooLarge),
+        (None, Some(&big_token), ErrorCode::TooLarge),
+        (
+            Some(&format!("h3=__chunked__3; h3.1={head}; h3.2={tail}")),
+            None,
+            ErrorCode::Malformed,
+        ),
+    ];
+    for (cookie, header, code) in requests {
+        DERIVATIONS.set(0);
+        let session = manager.load_request_at(cookie, header, NOW);
+        let rejection = session.rejection().unwrap();
+        assert_eq!(rejection.code(), code, "{rejection}");
+        assert_eq!(DERIVATIONS.get(), 0);
+    }
+}
+
+#[test]
+fn a_session_the_parser_could_not_read_back_is_not_written() {
+    // h3-v2 chunks up to 100 x 4000 characters and, like h3, sets no Cookie header budget; but
+    // a header over the parser's 64 KiB would lose the session on the next request.
+    let mut config = SessionConfig::for_format(Format::H3V2);
+    config.sealer.iterations = Some(1);
+    assert_eq!(config.cookie_header_limit, None);
+    let manager = manager(config);
+    let mut session = manager.load_at("", NOW);
+    let big = patch(json!({"blob": "x".repeat(60_000)}));
+    let error = manager.update_at(&mut session, &big, NOW).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::TooLarge);
+    assert!(error.message().contains("the limit is 65536"), "{error}");
+    // Just under the parser's limit it is written, and reads back.
+    let mut session = manager.load_at("", NOW);
+    let fits = patch(json!({"blob": "x".repeat(40_000)}));
+    let lines = manager.update_at(&mut session, &fits, NOW).unwrap();
+    let header = cookie_header(&lines);
+    assert!(header.len() <= crate::cookie::MAX_COOKIE_HEADER_BYTES);
+    let reloaded = manager.load_at(&header, NOW);
+    assert_eq!(reloaded.rejection(), None);
+    assert_eq!(reloaded.data(), session.data());
+}

@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+use polyseal::json::JsonLimits;
+use polyseal::native::NativeOptions;
 use polyseal::{Keyring, Secret};
 use serde_json::{Value, json};
 
@@ -140,3 +142,27 @@ pub fn fnv1a64(bytes: &[u8], mut hash: u64) -> u64 {
 
 /// FNV-1a's offset basis.
 pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+/// Native options from a case's `options` object (names as in `docs/VECTORS.md`).
+pub fn native_options(case_options: &Value) -> NativeOptions {
+    let defaults = NativeOptions::default();
+    NativeOptions {
+        cookie_name: case_options["cookieName"].as_str().unwrap_or("").to_owned(),
+        context: case_options["context"]
+            .as_str()
+            .unwrap_or("")
+            .as_bytes()
+            .to_vec(),
+        ttl_ms: case_options["ttl"].as_u64(),
+        skew_ms: case_options["skew"].as_u64().unwrap_or(defaults.skew_ms),
+        leeway_ms: 0,
+        max_token_chars: case_options["maxTokenChars"]
+            .as_u64()
+            .map_or(defaults.max_token_chars, |n| n as usize),
+        json: JsonLimits {
+            max_bytes: defaults.json.max_bytes,
+            max_depth: case_options["maxDepth"]
+                .as_u64()
+                .map_or(defaults.json.max_depth, |n| n as usize),
+        },
+    }
+}
