@@ -19,11 +19,15 @@ example: ## The Rust example: seal, rotate keys, unseal
 	$(CARGO) run -q -p polyseal --example seal_unseal
 
 .PHONY: test
-test: test-rust test-peers test-c test-python test-node test-cross test-demo ## Run every test suite (Rust, vectors, real peers, bindings, the demo)
+test: test-rust test-fuzz-smoke test-peers test-c test-python test-node test-cross test-demo ## Run every test suite (Rust, vectors, real peers, bindings, the demo)
 
 .PHONY: test-rust
 test-rust: ## Rust unit tests, vector files and examples
 	$(CARGO) test --workspace --all-targets
+
+.PHONY: test-fuzz-smoke
+test-fuzz-smoke: ## The fuzz targets replaying their seeds and deterministic mutations (no fuzzing engine)
+	$(MAKE) -C core/fuzz smoke
 
 .PHONY: test-peers
 test-peers: ## Real-peer tests against the npm packages (iron, iron-webcrypto, h3, iron-session, cookie) and real h3 and iron-session servers
