@@ -69,6 +69,10 @@ check: ## Formatting, clippy -D warnings and generated-file drift
 		$(CARGO) build -q -p polyseal --target wasm32-unknown-unknown; \
 	else echo "wasm32-unknown-unknown not installed: edge build skipped"; fi
 
+.PHONY: fuzz
+fuzz: ## Coverage-guided fuzzing, 10 M runs per target (installs cargo-fuzz 0.13.2; about 2 h)
+	$(MAKE) -C core/fuzz fuzz
+
 .PHONY: bench
 bench: ## Benchmarks (writes docs/BENCHMARKS.md)
 	$(MAKE) -C tests/bench bench
