@@ -629,7 +629,8 @@ OPTIMISATIONS = [
     ("Opt-in seal-side salt reuse (`salt_reuse_ms`)",
      [("h3v2-seal-reuse", "A", "h3-v2 seal inside a window (before: every seal derives)")]),
     ("JSON: depth checked while parsing and writing, `seal_json` validates without a Value, fast "
-     "shortest-decimal numbers; Fe26.2 `seal_at` no longer re-parses what it wrote",
+     "shortest-decimal numbers; Fe26.2 `seal_at` no longer re-parses what it wrote; native: the "
+     "associated data built on the stack",
      [("seal", "A", "native seal"), ("unseal", "A", "native unseal"), ("seal", "B", "native seal"),
       ("unseal", "B", "native unseal"), ("seal-json", "A", "native seal_json"),
       ("seal-json", "B", "native seal_json"), ("h3v1-seal", "A", "h3-v1 seal")]),
@@ -642,7 +643,8 @@ def before_after(out: list[str], instructions: dict | str) -> None:
     w = out.append
     w("## Before / after (instructions per operation, callgrind)")
     w("")
-    w("Before: the code at commit cbe310e, before this round of optimisation. After: this run. Instruction "
+    w("Before: the code at commit cbe310e, before this round of optimisation. After: this run, with every "
+      "optimisation (each commit message gives its own step). Instruction "
       "counts do not depend on the machine's load; callgrind runs SHA-1/SHA-256 in software (no SHA "
       "extensions under valgrind), so PBKDF2 and HMAC weigh more here than in wall-clock time.")
     w("")
