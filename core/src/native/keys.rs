@@ -19,14 +19,28 @@ const HKDF_INFO_LABEL: &[u8] = b"xaes-256-gcm";
 /// Pre-authentication encoding (PASETO's PAE): the piece count, then each piece prefixed by
 /// its length, all lengths as 64-bit little-endian. No two piece lists encode alike.
 pub(crate) fn pae(pieces: &[&[u8]]) -> Vec<u8> {
-    let total: usize = pieces.iter().map(|p| 8 + p.len()).sum();
-    let mut out = Vec::with_capacity(8 + total);
-    out.extend_from_slice(&(pieces.len() as u64).to_le_bytes());
-    for piece in pieces {
-        out.extend_from_slice(&(piece.len() as u64).to_le_bytes());
-        out.extend_from_slice(piece);
-    }
+    let mut out = vec![0u8; pae_len(pieces)];
+    pae_into(pieces, &mut out);
     out
+}
+
+/// Length of [`pae`]'s output for these pieces.
+pub(crate) fn pae_len(pieces: &[&[u8]]) -> usize {
+    8 + pieces.iter().map(|p| 8 + p.len()).sum::<usize>()
+}
+
+/// Writes [`pae`]'s output into `out`, which is exactly [`pae_len`] bytes long.
+pub(crate) fn pae_into(pieces: &[&[u8]], out: &mut [u8]) {
+    let mut at = 0;
+    let mut put = |bytes: &[u8]| {
+        out[at..at + bytes.len()].copy_from_slice(bytes);
+        at += bytes.len();
+    };
+    put(&(pieces.len() as u64).to_le_bytes());
+    for piece in pieces {
+        put(&(piece.len() as u64).to_le_bytes());
+        put(piece);
+    }
 }
 
 /// The 32-byte native key of an entry:

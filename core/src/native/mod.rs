@@ -424,13 +424,49 @@ fn check_times(header: &Header<'_>, options: &NativeOptions, now_ms: u64) -> Res
     Ok(())
 }
 
-fn associated_data(header_bytes: &[u8], options: &NativeOptions) -> Vec<u8> {
-    keys::pae(&[
+/// Associated data that fits this many bytes stays on the stack (every token whose cookie name
+/// and context are short), saving an allocation per seal and unseal.
+const INLINE_AAD_BYTES: usize = 256;
+
+/// A token's associated data: `PAE("polyseal/v1", header, cookie name, context)`, in `inline`
+/// when it fits, else in `heap` (never empty then: a PAE is at least 8 bytes).
+struct Aad {
+    inline: [u8; INLINE_AAD_BYTES],
+    length: usize,
+    heap: Vec<u8>,
+}
+
+impl std::ops::Deref for Aad {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        if self.heap.is_empty() {
+            &self.inline[..self.length]
+        } else {
+            &self.heap
+        }
+    }
+}
+
+fn associated_data(header_bytes: &[u8], options: &NativeOptions) -> Aad {
+    let pieces = [
         keys::AAD_LABEL,
         header_bytes,
         options.cookie_name.as_bytes(),
         &options.context,
-    ])
+    ];
+    let length = keys::pae_len(&pieces);
+    let mut aad = Aad {
+        inline: [0u8; INLINE_AAD_BYTES],
+        length,
+        heap: Vec::new(),
+    };
+    if length > INLINE_AAD_BYTES {
+        aad.heap = keys::pae(&pieces);
+    } else {
+        keys::pae_into(&pieces, &mut aad.inline[..length]);
+    }
+    aad
 }
 
 /// Bytes a token adds to its payload besides the key id, before base64url (for size budgets).

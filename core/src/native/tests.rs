@@ -335,3 +335,28 @@ fn fixed_nonce_gives_a_deterministic_token() {
     };
     assert_eq!(seal_fixed(), seal_fixed());
 }
+
+#[test]
+fn long_contexts_are_bound_like_short_ones() {
+    // Associated data up to 256 bytes is built on the stack, longer on the heap: both bind.
+    for length in [0, 150, 200, 300, 5000] {
+        let options = NativeOptions {
+            context: vec![b'c'; length],
+            ..opts()
+        };
+        let token = seal_at(&json!({"n": length}), &ring(), &options, NOW).unwrap();
+        assert_eq!(
+            unseal_at(&token, &ring(), &options, NOW).unwrap().value,
+            json!({"n": length})
+        );
+        let mut other = options.clone();
+        other.context.push(b'!');
+        assert_eq!(
+            code(unseal_at(&token, &ring(), &other, NOW)),
+            ErrorCode::BadSeal,
+            "{length}"
+        );
+    }
+    let pieces: [&[u8]; 2] = [b"ab", b"c"];
+    assert_eq!(keys::pae(&pieces).len(), keys::pae_len(&pieces));
+}
