@@ -362,10 +362,13 @@ mod tests {
             for i in 0..capacity * 3 {
                 cache.insert(0, Role::Encryption, &format!("{i:064x}"), 1, &key(i as u8));
             }
+            // Shards are chosen by a randomly keyed hash, so a shard may see fewer insertions
+            // than its slots; the bound and the bookkeeping hold whatever the spread.
             let stats = cache.stats();
-            assert_eq!(stats.entries, capacity, "{capacity}");
+            assert!(stats.entries <= capacity, "{capacity}: {}", stats.entries);
+            assert!(stats.entries >= capacity.min(1), "{capacity}");
             assert_eq!(stats.insertions, capacity as u64 * 3);
-            assert_eq!(stats.evictions, capacity as u64 * 2);
+            assert_eq!(stats.evictions, stats.insertions - stats.entries as u64);
             // The latest insertion is always there.
             let last = format!("{:064x}", capacity * 3 - 1);
             assert!(cache.get(0, Role::Encryption, &last, 1).is_some());
