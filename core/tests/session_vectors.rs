@@ -9,6 +9,10 @@
 //!
 //! `POLYSEAL_WRITE_VECTORS=1 cargo test -p polyseal --test session_vectors` rewrites the file.
 
+// `common` and `session_flows` each load the keyring reader in `support/fe26_json.rs`; the
+// session runner is also built into the session CLI, which has no `common`.
+#![allow(clippy::duplicate_mod)]
+
 mod common;
 #[path = "support/session_flows.rs"]
 mod session_flows;

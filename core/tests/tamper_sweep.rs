@@ -8,8 +8,7 @@
 //! `POLYSEAL_FULL_SWEEP=1` to flip all seven bits of every character of those too.
 
 mod common;
-#[path = "support/fe26_json.rs"]
-mod fe26_json;
+use common::fe26_json;
 
 use polyseal::iron::{self, IronOptions};
 use polyseal::native::{self, NativeOptions, wire};

@@ -3,11 +3,14 @@
 
 #![allow(dead_code)]
 
+#[path = "../support/fe26_json.rs"]
+pub mod fe26_json;
+
 use std::path::PathBuf;
 
+use polyseal::Keyring;
 use polyseal::json::JsonLimits;
 use polyseal::native::NativeOptions;
-use polyseal::{Keyring, Secret};
 use serde_json::{Value, json};
 
 /// Path of a committed vector file, e.g. `tests/vectors/native-v1.json`.
@@ -48,31 +51,10 @@ pub fn load(file: &str) -> Value {
     serde_json::from_str(&text).expect("vectors are JSON")
 }
 
-/// One side of a keyring entry: `{"password": ...}` or `{"keyHex": ...}`.
-pub fn secret_json(secret: &Value) -> polyseal::Result<Secret> {
-    match (secret.get("password"), secret.get("keyHex")) {
-        (Some(password), None) => Secret::password(password.as_str().expect("password text")),
-        (None, Some(hex_key)) => {
-            Secret::key(&hex::decode(hex_key.as_str().expect("hex text")).expect("hex"))
-        }
-        _ => panic!("a secret needs exactly one of password / keyHex: {secret}"),
-    }
-}
-
-/// Builds a keyring from its vector-file description (see docs/VECTORS.md).
+/// Builds a keyring from its vector-file description (see docs/VECTORS.md); one reader,
+/// shared with the Fe26.2 and session test support and their CLIs.
 pub fn keyring_from_json(spec: &Value) -> polyseal::Result<Keyring> {
-    let mut builder = Keyring::builder();
-    for entry in spec["entries"].as_array().expect("entries") {
-        let id = entry["id"].as_str().expect("id");
-        builder = match (entry.get("encryption"), entry.get("integrity")) {
-            (Some(enc), Some(int)) => builder.split(id, secret_json(enc), secret_json(int)),
-            _ => builder.secret(id, secret_json(entry)),
-        };
-    }
-    if let Some(current) = spec.get("current").and_then(Value::as_str) {
-        builder = builder.current(current);
-    }
-    builder.build()
+    fe26_json::keyring(spec)
 }
 
 /// Describes a password entry for a vector file.
