@@ -86,8 +86,10 @@ pub const MAX_SALT_BITS: u32 = 4096;
 pub const DEFAULT_TIMESTAMP_SKEW_SEC: u64 = 60;
 /// iron-session's default time to live: 14 days, in milliseconds.
 pub const IRON_SESSION_TTL_MS: u64 = 14 * 24 * 3600 * 1000;
-/// Default longest token accepted or produced, in bytes.
-pub const DEFAULT_MAX_TOKEN_BYTES: usize = 64 * 1024;
+/// Default longest token accepted or produced, in bytes: the native format's cap (and every
+/// `Sealer`'s), so that a payload at the default JSON limit (64 KiB, about 87 KiB once
+/// encrypted and base64url-encoded) can be sealed and read back.
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = crate::native::DEFAULT_MAX_TOKEN_CHARS;
 /// Largest expiry written: JavaScript's `Number.MAX_SAFE_INTEGER`, beyond which peers would
 /// print the number in exponent form and corrupt the token.
 pub const MAX_EXPIRATION_MS: u64 = (1 << 53) - 1;

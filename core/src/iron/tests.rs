@@ -558,7 +558,8 @@ fn tokens_are_fresh_each_time() {
 }
 
 #[test]
-fn the_default_token_limit_is_64_kib() {
+fn the_default_token_limit_is_96_kib() {
+    assert_eq!(DEFAULT_MAX_TOKEN_BYTES, 96 * 1024);
     let ring = Keyring::from_password(PW).unwrap();
     let huge = format!("Fe26.2*{}", "A".repeat(DEFAULT_MAX_TOKEN_BYTES));
     crypto::DERIVATIONS.set(0);
@@ -572,6 +573,16 @@ fn the_default_token_limit_is_64_kib() {
         code(unseal_at(&limit, &ring, &iron(), NOW)),
         ErrorCode::Malformed
     );
+}
+
+#[test]
+fn a_payload_at_the_json_limit_fits_the_default_token_limit() {
+    let ring = Keyring::from_password(PW).unwrap();
+    // `"` + filler + `"` is exactly the default JSON limit.
+    let value = json!("x".repeat(crate::json::DEFAULT_MAX_JSON_BYTES - 2));
+    let token = seal_at(&value, &ring, &iron(), NOW).unwrap();
+    assert!(token.len() > 64 * 1024);
+    assert_eq!(unseal_at(&token, &ring, &iron(), NOW).unwrap().value, value);
 }
 
 #[test]
