@@ -1114,6 +1114,26 @@ polyseal_status polyseal_options_set_localtime_offset_ms(struct polyseal_options
                                                          int64_t offset_ms);
 
 /**
+ * Sets the seal-side salt-reuse window in milliseconds (Fe26.2 formats only; 0, the default,
+ * turns it off). Seals within `window_ms` of the first seal of a window reuse that seal's two
+ * salts and the keys derived from them, each with a fresh IV, so an h3-v2 seal skips its two
+ * 8192-iteration PBKDF2 derivations. The tokens are ordinary Fe26.2 that every peer opens, but
+ * tokens sealed in one window carry the same salt fields: an observer of several cookies can
+ * tell they were sealed by one server in one window. The window state lives in the keyring and
+ * is shared by every sealer and session manager built on it. docs/FORMAT.md ("Seal-side salt
+ * reuse") gives the security argument.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` if `options` is NULL; `polyseal_sealer_new` and
+ * `polyseal_session_manager_new` reject a window over 24 hours (86400000 ms), or any window
+ * with the native format, with `POLYSEAL_STATUS_INVALID_OPTION`.
+ *
+ * # Safety
+ * As for `polyseal_options_set_ttl_ms`.
+ */
+polyseal_status polyseal_options_set_salt_reuse_ms(struct polyseal_options *options,
+                                                   uint64_t window_ms);
+
+/**
  * Sets the longest token accepted, in characters (default 98304); a longer token fails with
  * `POLYSEAL_STATUS_TOO_LARGE` before it is decoded.
  *

@@ -423,6 +423,13 @@ export interface SealerOptions {
   maxDepth?: number
   /** Largest payload accepted when unsealing, in bytes of JSON (default 65536). */
   maxPayloadBytes?: number
+  /**
+   * Fe26.2 formats, opt-in: seals within this many ms (1 to 86400000) of a window's first
+   * seal reuse its salts and derived keys with a fresh IV, skipping the PBKDF2 work. Tokens
+   * of one window share their salt fields, so an observer can link them (`docs/FORMAT.md`,
+   * "Seal-side salt reuse"). Unset: fresh salts for every seal.
+   */
+  saltReuse?: number
 }
 
 /** Seals like iron-webcrypto's `seal(object, password, options)`. */
@@ -494,6 +501,8 @@ export interface SessionOptions {
   iterations?: number
   /** Tolerated clock skew on token times, in ms. */
   skew?: number
+  /** Fe26.2 formats, opt-in: the salt-reuse window in ms, as `SealerOptions.saltReuse`. */
+  saltReuse?: number
 }
 
 /** One `Set-Cookie` line: `setCookie('session', token, { path: '/', secure: true })`. */

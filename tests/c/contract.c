@@ -1,10 +1,12 @@
 /* API-contract tests: NULL arguments, wrong sizes, every reachable status, out-parameters left
- * untouched on failure, frees that accept NULL, the last error message, versions. */
+ * untouched on failure, frees that accept NULL, the last error message, versions, and the
+ * Fe26.2 salt-reuse window. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "check.h"
+#include "fe26.h"
 
 #define PW_K1 "contract-password-k1-0123456789-abcdef"
 #define PW_K2 "contract-password-k2-0123456789-abcdef"
@@ -147,6 +149,7 @@ static void test_null_arguments(void) {
     CHECK_STATUS(polyseal_options_set_iterations(NULL, 1), E);
     CHECK_STATUS(polyseal_options_set_salt_bits(NULL, 1), E);
     CHECK_STATUS(polyseal_options_set_localtime_offset_ms(NULL, 1), E);
+    CHECK_STATUS(polyseal_options_set_salt_reuse_ms(NULL, 1), E);
     CHECK_STATUS(polyseal_options_set_max_token_chars(NULL, 1), E);
     CHECK_STATUS(polyseal_options_set_max_json_bytes(NULL, 1), E);
     CHECK_STATUS(polyseal_options_set_max_depth(NULL, 1), E);
@@ -555,6 +558,72 @@ static void test_round_trip_and_rotation(void) {
     polyseal_sealer_free(new_s);
 }
 
+/* A sealer of `format` whose options set the salt-reuse window (0: the setter's "off"). */
+static polyseal_status reuse_sealer(const polyseal_keyring *k, const char *format,
+                                    uint64_t window_ms, const polyseal_sealer **out) {
+    polyseal_options *o = NULL;
+    CHECK_OK(polyseal_options_new(&o));
+    CHECK_OK(polyseal_options_set_salt_reuse_ms(o, window_ms));
+    polyseal_status status = polyseal_sealer_new(k, format, strlen(format), o, out);
+    polyseal_options_free(o);
+    return status;
+}
+
+static void test_salt_reuse(void) {
+    const polyseal_keyring *k = keyring_k1_k2("k1");
+    const polyseal_keyring *cold = keyring_k1_k2("k1");
+    const polyseal_sealer *reusing = NULL, *plain = NULL, *reader = NULL;
+    const polyseal_sealer *refused = SENTINEL(const polyseal_sealer *);
+    const uint64_t window = 60000;
+
+    CHECK_OK(reuse_sealer(k, "h3-v2", window, &reusing));
+    CHECK_OK(reuse_sealer(k, "h3-v2", 0, &plain));
+    /* Another keyring with the same passwords: no salt or key of `k` cached. */
+    CHECK_OK(polyseal_sealer_new(cold, S("h3-v2"), NULL, &reader));
+    polyseal_buf first = seal_now(reusing, "{\"n\":1}");
+    polyseal_buf second = {NULL, 0}, after = {NULL, 0}, off_a = {NULL, 0}, off_b = {NULL, 0};
+    CHECK_OK(polyseal_sealer_seal_at(reusing, S("{\"n\":1}"), NOW + window - 1, &second));
+    CHECK_OK(polyseal_sealer_seal_at(reusing, S("{\"n\":1}"), NOW + window, &after));
+    CHECK_OK(polyseal_sealer_seal_at(plain, S("{\"n\":1}"), NOW, &off_a));
+    CHECK_OK(polyseal_sealer_seal_at(plain, S("{\"n\":1}"), NOW, &off_b));
+
+    /* Inside the window both salts are shared, with a fresh IV; from its end on they are new. */
+    CHECK(same_salts(first, second));
+    CHECK(!same_field(first, second, FE26_IV));
+    CHECK(fresh_salts(first, after));
+    /* 0 turns reuse off: two seals at the same instant draw their own salts. */
+    CHECK(fresh_salts(off_a, off_b));
+
+    polyseal_buf tokens[] = {first, second, after, off_a, off_b};
+    for (size_t i = 0; i < sizeof tokens / sizeof tokens[0]; i++) {
+        const polyseal_unsealed *u = NULL;
+        const char *data = NULL;
+        size_t len = 0;
+        CHECK_OK(polyseal_sealer_unseal_at(reader, (const char *)tokens[i].ptr, tokens[i].len,
+                                           NOW + window, &u));
+        CHECK_OK(polyseal_unsealed_data(u, &data, &len));
+        CHECK(len == 7 && strcmp(data, "{\"n\":1}") == 0);
+        polyseal_unsealed_free(u);
+        polyseal_buf_free(&tokens[i]);
+    }
+
+    /* Core's checks, at sealer_new: the native format has no salts to reuse, and a window is
+     * at most 24 hours. */
+    CHECK_STATUS(reuse_sealer(k, "native", window, &refused), POLYSEAL_STATUS_INVALID_OPTION);
+    CHECK(strstr(last_error(), "salt_reuse_ms") != NULL);
+    CHECK_STATUS(reuse_sealer(k, "h3-v2", 24 * HOUR + 1, &refused),
+                 POLYSEAL_STATUS_INVALID_OPTION);
+    CHECK(refused == SENTINEL(const polyseal_sealer *));
+    CHECK_OK(reuse_sealer(k, "native", 0, &refused));
+    polyseal_sealer_free(refused);
+
+    polyseal_sealer_free(reusing);
+    polyseal_sealer_free(plain);
+    polyseal_sealer_free(reader);
+    polyseal_keyring_free(k);
+    polyseal_keyring_free(cold);
+}
+
 static void test_last_error_message(void) {
     const polyseal_keyring *k = NULL;
     char buf[8];
@@ -593,6 +662,7 @@ int main(void) {
     test_keyring_builder();
     test_every_status();
     test_round_trip_and_rotation();
+    test_salt_reuse();
     test_last_error_message();
     return finish("contract");
 }

@@ -1,11 +1,13 @@
 /* API-contract tests of the session functions: NULL arguments, frees and getters that accept NULL,
  * configuration errors, a load that never fails (with the rejection's code and message), clear
  * being terminal (SESSION_CLEARED), no lines for an untouched new session, set_data and update
- * picked up by the next save, the session header, and out-parameters left untouched on failure. */
+ * picked up by the next save, the session header, out-parameters left untouched on failure, and
+ * the salt-reuse window reaching sessions through their sealer options. */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "check.h"
+#include "fe26.h"
 
 #define PW_K1 "session-contract-password-k1-0123456789"
 #define PW_K2 "session-contract-password-k2-0123456789"
@@ -263,6 +265,13 @@ static void bad_sealer_options(polyseal_session_config *c) {
     CHECK_OK(polyseal_session_config_set_sealer_options(c, o));
     polyseal_options_free(o);
 }
+static void salt_reuse(polyseal_session_config *c) {
+    polyseal_options *o = NULL;
+    CHECK_OK(polyseal_options_new(&o));
+    CHECK_OK(polyseal_options_set_salt_reuse_ms(o, 60 * SECOND));
+    CHECK_OK(polyseal_session_config_set_sealer_options(c, o));
+    polyseal_options_free(o);
+}
 static void everything_off(polyseal_session_config *c) {
     CHECK_OK(polyseal_session_config_set_max_age_s(c, 0));
     CHECK_OK(polyseal_session_config_set_idle_timeout_s(c, 0));
@@ -289,6 +298,9 @@ static void test_configuration(void) {
     expect_manager("native", POLYSEAL_STATUS_INVALID_OPTION, split_without_chunks);
     expect_manager("h3-v2", POLYSEAL_STATUS_OK, split_without_chunks);
     expect_manager("native", POLYSEAL_STATUS_INVALID_COOKIE, host_prefix_without_secure);
+    /* Salt reuse is for the Fe26.2 formats only. */
+    expect_manager("native", POLYSEAL_STATUS_INVALID_OPTION, salt_reuse);
+    expect_manager("iron-session", POLYSEAL_STATUS_OK, salt_reuse);
 
     /* Names are refused at once, leaving the configuration as it was. */
     CHECK_OK(polyseal_session_config_new(S("native"), &c));
@@ -606,6 +618,55 @@ static void test_iron_session(void) {
     polyseal_keyring_free(k);
 }
 
+/* An h3-v2 manager with a sliding idle timeout, reusing salts for a minute if `reuse`. */
+static const polyseal_session_manager *idle_h3_v2(const polyseal_keyring *k, bool reuse) {
+    polyseal_session_config *c = NULL;
+    const polyseal_session_manager *m = NULL;
+    CHECK_OK(polyseal_session_config_new(S("h3-v2"), &c));
+    CHECK_OK(polyseal_session_config_set_idle_timeout_s(c, 600));
+    if (reuse) salt_reuse(c);
+    CHECK_OK(polyseal_session_manager_new(k, c, &m));
+    polyseal_session_config_free(c);
+    return m;
+}
+
+/* An h3-v2 session re-sealed on every request reuses its salts within the window set in its
+ * sealer options, draws new ones after it, and every token still loads. */
+static void test_salt_reuse(void) {
+    const polyseal_keyring *k = keyring_with("", "session-contract-h3-password-0123456789a");
+    const polyseal_keyring *cold = keyring_with("", "session-contract-h3-password-0123456789a");
+    const polyseal_session_manager *m = idle_h3_v2(k, true);
+    const polyseal_session_manager *reader = idle_h3_v2(cold, false);
+    polyseal_buf tokens[3] = {{NULL, 0}, {NULL, 0}, {NULL, 0}};
+    const uint64_t at[3] = {NOW, NOW + 59 * SECOND, NOW + 60 * SECOND};
+
+    polyseal_session *s = load(m, NULL, NOW);
+    CHECK_OK(polyseal_session_set_data(s, S("{\"cart\":3}")));
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_OK(polyseal_session_manager_token_at(m, s, at[i], &tokens[i]));
+    }
+    CHECK(same_salts(tokens[0], tokens[1]));
+    CHECK(!same_field(tokens[0], tokens[1], FE26_IV));
+    CHECK(fresh_salts(tokens[1], tokens[2]));
+    for (size_t i = 0; i < 3; i++) {
+        char header[1024];
+        CHECK(tokens[i].len + 4 < sizeof header);
+        snprintf(header, sizeof header, "h3=%s", (const char *)tokens[i].ptr);
+        polyseal_session *opened = load(reader, header, at[i]);
+        CHECK(rejection_of(opened) == POLYSEAL_STATUS_OK);
+        CHECK(data_is(opened, "{\"cart\":3}"));
+        CHECK(polyseal_session_last_seen_at(opened) == at[i]);
+        polyseal_session_free(opened);
+        polyseal_buf_free(&tokens[i]);
+    }
+
+    polyseal_session_free(s);
+    polyseal_session_manager_free(m);
+    polyseal_session_manager_free(reader);
+    polyseal_keyring_free(k);
+    polyseal_keyring_free(cold);
+}
+
 int main(void) {
     test_frees_and_getters_accept_null();
     test_null_arguments();
@@ -615,5 +676,6 @@ int main(void) {
     test_clear_is_terminal();
     test_session_header_and_token();
     test_iron_session();
+    test_salt_reuse();
     return finish("session_contract");
 }

@@ -47,6 +47,11 @@ pub struct SealerOptions {
     pub max_depth: Option<f64>,
     /// Largest payload accepted when unsealing, in bytes of JSON (default 65536).
     pub max_payload_bytes: Option<f64>,
+    /// Fe26.2 formats, opt-in: seals within this many ms (1 to 86400000) of a window's first
+    /// seal reuse its salts and derived keys with a fresh IV, skipping the PBKDF2 work. Tokens
+    /// of one window share their salt fields, so an observer can link them (`docs/FORMAT.md`,
+    /// "Seal-side salt reuse"). Unset: fresh salts for every seal.
+    pub salt_reuse: Option<f64>,
 }
 
 const SEALER_KEYS: &[&str] = &[
@@ -61,6 +66,7 @@ const SEALER_KEYS: &[&str] = &[
     "maxTokenChars",
     "maxDepth",
     "maxPayloadBytes",
+    "saltReuse",
 ];
 
 /// Per-call options of `seal`/`unseal`.
@@ -221,6 +227,7 @@ pub fn to_core(
         ttl_ms: whole("ttl", options.ttl, u64::MAX)?,
         iterations: whole("iterations", options.iterations, u32::MAX.into())?.map(|n| n as u32),
         salt_bits: whole("saltBits", options.salt_bits, u32::MAX.into())?.map(|n| n as u32),
+        salt_reuse_ms: whole("saltReuse", options.salt_reuse, u64::MAX)?,
         ..polyseal::SealerOptions::default()
     };
     if let Some(Text(name)) = options.cookie_name {

@@ -66,6 +66,8 @@ pub struct SessionOptions<'env> {
     pub iterations: Option<f64>,
     /// Tolerated clock skew on token times, in ms.
     pub skew: Option<f64>,
+    /// Fe26.2 formats, opt-in: the salt-reuse window in ms, as `SealerOptions.saltReuse`.
+    pub salt_reuse: Option<f64>,
 }
 
 const SESSION_KEYS: &[&str] = &[
@@ -82,6 +84,7 @@ const SESSION_KEYS: &[&str] = &[
     "cookieHeaderLimit",
     "iterations",
     "skew",
+    "saltReuse",
 ];
 
 /// Options of `SessionManager#load`.
@@ -148,6 +151,9 @@ fn read_config(env: &Env, value: Option<&Unknown>) -> Outcome<SessionConfig> {
     }
     if let Some(skew) = whole("skew", options.skew, u64::MAX)? {
         config.sealer.skew_ms = skew;
+    }
+    if let Some(window) = whole("saltReuse", options.salt_reuse, u64::MAX)? {
+        config.sealer.salt_reuse_ms = Some(window);
     }
     Ok(config)
 }

@@ -37,11 +37,12 @@ impl Sealer {
         max_token_chars = None,
         max_json_bytes = None,
         max_depth = None,
+        salt_reuse = None,
     ))]
     #[pyo3(
         text_signature = "(keyring, *, format='native', ttl=None, cookie_name='', \
         context=None, skew=None, iterations=None, salt_bits=None, localtime_offset=None, \
-        max_token_chars=None, max_json_bytes=None, max_depth=None)"
+        max_token_chars=None, max_json_bytes=None, max_depth=None, salt_reuse=None)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -57,6 +58,7 @@ impl Sealer {
         max_token_chars: Option<&Bound<'_, PyAny>>,
         max_json_bytes: Option<&Bound<'_, PyAny>>,
         max_depth: Option<&Bound<'_, PyAny>>,
+        salt_reuse: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let py = keyring.py();
         let Ok(keyring) = keyring.cast::<Keyring>() else {
@@ -99,6 +101,9 @@ impl Sealer {
         }
         if let Some(depth) = max_depth {
             options.json.max_depth = count(depth, "max_depth", usize::MAX as u64)? as usize;
+        }
+        if let Some(window) = salt_reuse {
+            options.salt_reuse_ms = Some(time::duration_ms(window, "salt_reuse")?);
         }
         let format = match format {
             Some(format) => {

@@ -47,12 +47,13 @@ impl SessionManager {
         cookie_header_limit = Arg::Default,
         iterations = None,
         skew = None,
+        salt_reuse = None,
     ))]
     #[pyo3(
         text_signature = "(keyring, *, format='native', name=None, max_age=..., \
         idle_timeout=None, cookie=None, style=None, chunking=None, split=None, \
         session_header=None, save_new_sessions=None, cookie_header_limit=..., iterations=None, \
-        skew=None)"
+        skew=None, salt_reuse=None)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -70,6 +71,7 @@ impl SessionManager {
         cookie_header_limit: Arg<'_>,
         iterations: Option<&Bound<'_, PyAny>>,
         skew: Option<&Bound<'_, PyAny>>,
+        salt_reuse: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let py = keyring.py();
         let keyring = keyring_arg(keyring)?;
@@ -132,6 +134,9 @@ impl SessionManager {
         }
         if let Some(skew) = skew {
             config.sealer.skew_ms = time::duration_ms(skew, "skew")?;
+        }
+        if let Some(window) = salt_reuse {
+            config.sealer.salt_reuse_ms = Some(time::duration_ms(window, "salt_reuse")?);
         }
         let inner =
             core::SessionManager::new(keyring.get().inner.clone(), config).into_py_result(py)?;

@@ -53,6 +53,7 @@ def main() -> List[str]:
     assert_type(at.data, Any)
 
     quick = polyseal.seal({"n": user_id}, keyring, ttl=60.0, cookie_name="session")
+    h3_token: str = polyseal.Sealer(keyring, format="h3-v2", salt_reuse=30.0).seal_at(1, now)
     data = polyseal.unseal(quick, keyring, cookie_name="session")
     later = polyseal.unseal_at(
         polyseal.seal_at(data, keyring, 1_764_000_000), keyring, now=1_764_000_001
@@ -79,12 +80,12 @@ def main() -> List[str]:
     cleared = polyseal.chunk_deletion_cookies("session", options, scheme="h3", previous=state)
     date: str = polyseal.imf_fixdate(now)
     styles: tuple[str, ...] = polyseal.COOKIE_STYLES + polyseal.CHUNK_SCHEMES
-    assert value == token and size > 0 and gone and cleared and date and styles
+    assert value == token and size > 0 and gone and cleared and date and styles and h3_token
 
     manager = polyseal.SessionManager(
         keyring, format="h3-v2", name="app", max_age=timedelta(days=1), idle_timeout=None,
         cookie=polyseal.CookieOptions.for_style("h3-v2"), session_header="x-h3-session",
-        cookie_header_limit=None, skew=60,
+        cookie_header_limit=None, skew=60, salt_reuse=timedelta(minutes=1),
     )
     session = manager.load(f"other=1; app={token}", session_header=None, now=now)
     assert_type(session, polyseal.Session)

@@ -80,6 +80,7 @@ const options: SealerOptions = {
   maxTokenChars: 4096,
   maxDepth: 32,
   maxPayloadBytes: 4096,
+  saltReuse: 60_000,
 }
 const sealer = new Sealer(keyrings[2]!, options)
 const at: CallOptions = { now: Date.now() }
@@ -195,6 +196,7 @@ const sessionOptions: SessionOptions = {
   cookieHeaderLimit: null,
   iterations: 8192,
   skew: 60_000,
+  saltReuse: 60_000,
 }
 const sessions = new SessionManager(keyrings[0]!, sessionOptions)
 const fromSecret = new SessionManager(password)

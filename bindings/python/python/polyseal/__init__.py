@@ -142,6 +142,7 @@ def seal(
     max_token_chars: Optional[int] = None,
     max_json_bytes: Optional[int] = None,
     max_depth: Optional[int] = None,
+    salt_reuse: Optional[Duration] = None,
 ) -> str:
     """Seals JSON-compatible ``data`` with the keyring's current key; the options are
     :class:`Sealer`'s."""
@@ -158,6 +159,7 @@ def seal(
         max_token_chars=max_token_chars,
         max_json_bytes=max_json_bytes,
         max_depth=max_depth,
+        salt_reuse=salt_reuse,
     ).seal(data)
 
 
@@ -177,6 +179,7 @@ def seal_at(
     max_token_chars: Optional[int] = None,
     max_json_bytes: Optional[int] = None,
     max_depth: Optional[int] = None,
+    salt_reuse: Optional[Duration] = None,
 ) -> str:
     """Like :func:`seal`, as if the time were ``now``."""
     return Sealer(
@@ -192,6 +195,7 @@ def seal_at(
         max_token_chars=max_token_chars,
         max_json_bytes=max_json_bytes,
         max_depth=max_depth,
+        salt_reuse=salt_reuse,
     ).seal_at(data, now)
 
 

@@ -86,6 +86,7 @@ class Sealer:
         max_token_chars: int | None = None,
         max_json_bytes: int | None = None,
         max_depth: int | None = None,
+        salt_reuse: Duration | None = None,
     ) -> Sealer: ...
     def seal(self, data: object) -> str: ...
     def seal_at(self, data: object, now: Instant) -> str: ...
@@ -240,6 +241,7 @@ class SessionManager:
         cookie_header_limit: int | None = ...,
         iterations: int | None = None,
         skew: Duration | None = None,
+        salt_reuse: Duration | None = None,
     ) -> SessionManager: ...
     def load(
         self,
