@@ -34,7 +34,7 @@ test-peers: ## Real-peer tests against the npm packages (iron, iron-webcrypto, h
 	tests/peers/run.sh
 
 .PHONY: test-c
-test-c: ## C API tests: vectors, contract, threads under valgrind; header drift; install
+test-c: ## C API tests: vectors, contract, threads, stress under valgrind and ASan/UBSan; header drift; install
 	$(MAKE) -C tests/c test
 
 .PHONY: test-python
