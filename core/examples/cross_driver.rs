@@ -440,6 +440,7 @@ fn sealer(keyring: Keyring, format_name: &str, options: &Value) -> Outcome<Seale
             "maxTokenChars" => sealer_options.max_token_chars = number() as usize,
             "maxJsonBytes" => json.max_bytes = number() as usize,
             "maxDepth" => json.max_depth = number() as usize,
+            "saltReuse" => sealer_options.salt_reuse_ms = Some(number()),
             _ => panic!("unknown sealer option {key}"),
         }
     }

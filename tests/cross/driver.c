@@ -285,6 +285,7 @@ static polyseal_status set_option(polyseal_options *o, const char *key, const js
     if (strcmp(key, "maxDepth") == 0) {
         return polyseal_options_set_max_depth(o, (size_t)u64_of(v, key));
     }
+    if (strcmp(key, "saltReuse") == 0) return polyseal_options_set_salt_reuse_ms(o, u64_of(v, key));
     die("unknown sealer option", key);
 }
 

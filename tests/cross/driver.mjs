@@ -27,6 +27,7 @@ const SEALER_OPTIONS = {
   maxTokenChars: 'maxTokenChars',
   maxJsonBytes: 'maxPayloadBytes',
   maxDepth: 'maxDepth',
+  saltReuse: 'saltReuse',
 }
 
 const COOKIE_OPTIONS = {

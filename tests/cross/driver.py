@@ -34,6 +34,7 @@ SEALER_OPTIONS: Dict[str, Tuple[str, Callable[[Any], Any]]] = {
     "maxTokenChars": ("max_token_chars", int),
     "maxJsonBytes": ("max_json_bytes", int),
     "maxDepth": ("max_depth", int),
+    "saltReuse": ("salt_reuse", lambda ms: ms / 1000),
 }
 
 COOKIE_OPTIONS: Dict[str, Tuple[str, Callable[[Any], Any]]] = {
