@@ -160,8 +160,7 @@ impl Reader<'_> {
     }
 
     fn string(&self, value: sys::napi_value) -> std::result::Result<String, Located> {
-        let units = self.napi(read_utf16(self.env.raw(), value))?;
-        String::from_utf16(&units).map_err(|_| {
+        self.napi(Text::read(self.env.raw(), value))?.map_err(|()| {
             Located::from(Failure::new(
                 ErrorCode::InvalidJson,
                 "a string with a lone surrogate cannot be sealed: it has no UTF-8 form",
@@ -418,6 +417,9 @@ impl Text {
         env: sys::napi_env,
         value: sys::napi_value,
     ) -> Result<std::result::Result<String, ()>> {
+        if let Some(text) = read_utf8_exact(env, value)? {
+            return Ok(Ok(text));
+        }
         Ok(String::from_utf16(&read_utf16(env, value)?).map_err(drop))
     }
 }
@@ -454,6 +456,51 @@ impl FromNapiValue for Text {
             )
         })
     }
+}
+
+/// Reads a JavaScript string as UTF-8 when that is exact, which is one call into napi for a
+/// short string (most keys and values, every cookie token). V8 writes a lone surrogate as
+/// U+FFFD, so a result holding U+FFFD is `None`: the caller reads the UTF-16 code units to tell a
+/// real U+FFFD from a lone surrogate.
+fn read_utf8_exact(env: sys::napi_env, value: sys::napi_value) -> Result<Option<String>> {
+    const STACK_BYTES: usize = 512;
+    let mut stack = [0u8; STACK_BYTES];
+    let mut written = 0usize;
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            stack.as_mut_ptr().cast(),
+            STACK_BYTES,
+            &mut written,
+        )
+    })?;
+    // napi keeps a byte for the NUL and never splits a character (at most 4 bytes), so a string
+    // that came within 4 bytes of the end may have been cut: read it again at its full length.
+    let bytes = if written + 4 < STACK_BYTES {
+        stack[..written].to_vec()
+    } else {
+        let mut length = 0usize;
+        check_status!(unsafe {
+            sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length)
+        })?;
+        let mut heap = vec![0u8; length + 1];
+        check_status!(unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                heap.as_mut_ptr().cast(),
+                heap.len(),
+                &mut written,
+            )
+        })?;
+        heap.truncate(written);
+        heap
+    };
+    // V8 writes well-formed UTF-8; checking costs little and keeps `String` honest.
+    Ok(String::from_utf8(bytes)
+        .ok()
+        .filter(|text| !text.contains('\u{FFFD}')))
 }
 
 /// Reads a JavaScript string as UTF-16 code units, lone surrogates included.
