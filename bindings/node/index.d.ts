@@ -51,6 +51,12 @@ export declare class Sealer {
   /** Unseals and verifies a token, synchronously. */
   unseal(token: string, options?: CallOptions): Unsealed
   /**
+   * Unseals and verifies a token, synchronously, and returns what `unseal` returns as JSON
+   * text: `{"data":…,"keyId":…,"issuedAt":…,"expiresAt":…,"needsReseal":…}`, `data` being
+   * the payload's text exactly as it was sealed. `unseal` is this plus `JSON.parse`.
+   */
+  unsealJson(token: string, options?: CallOptions): string
+  /**
    * Seals JSON text as it is, synchronously: the text is validated (UTF-8 JSON within
    * `maxDepth`) and sealed byte for byte, so key order and number spelling are kept.
    */

@@ -108,6 +108,22 @@ impl Sealer {
         })
     }
 
+    /// Unseals and verifies a token, synchronously, and returns what `unseal` returns as JSON
+    /// text: `{"data":…,"keyId":…,"issuedAt":…,"expiresAt":…,"needsReseal":…}`, `data` being
+    /// the payload's text exactly as it was sealed. `unseal` is this plus `JSON.parse`.
+    #[napi(catch_unwind, ts_args_type = "token: string, options?: CallOptions")]
+    pub fn unseal_json(
+        &self,
+        env: Env,
+        token: Unknown,
+        options: Option<Unknown>,
+    ) -> Result<String> {
+        guard(&env, || {
+            let job = self.unseal_job(&env, &token, options.as_ref())?;
+            Ok(unsealed_json_text(&job.run_json()?))
+        })
+    }
+
     /// Seals JSON text as it is, synchronously: the text is validated (UTF-8 JSON within
     /// `maxDepth`) and sealed byte for byte, so key order and number spelling are kept.
     #[napi(catch_unwind, ts_args_type = "json: string, options?: CallOptions")]
@@ -277,6 +293,35 @@ impl UnsealJob {
             None => self.sealer.unseal(&self.token)?,
         })
     }
+
+    /// [`UnsealJob::run`] with the payload left as the JSON text it was sealed as (core checks
+    /// it exactly as `run` does, and fails the same way).
+    fn run_json(self) -> Outcome<polyseal::UnsealedJson> {
+        let now = self.now.unwrap_or_else(polyseal::clock::now_ms);
+        Ok(self.sealer.unseal_json_at(&self.token, now)?)
+    }
+}
+
+/// `{"data":…,"keyId":…,"issuedAt":…,"expiresAt":…,"needsReseal":…}`: an [`Unsealed`] as JSON
+/// text, the payload embedded as it was sealed (core checked that it is one JSON value), so
+/// `JSON.parse` builds the same object, fields in the same order, as napi builds an `Unsealed`.
+fn unsealed_json_text(opened: &polyseal::UnsealedJson) -> String {
+    use std::fmt::Write;
+
+    let time = |ms: Option<u64>| ms.map_or_else(|| "null".to_owned(), |ms| ms.to_string());
+    let mut out = String::with_capacity(opened.json.len() + 96);
+    out.push_str("{\"data\":");
+    out.push_str(&opened.json);
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
+        ",\"keyId\":{},\"issuedAt\":{},\"expiresAt\":{},\"needsReseal\":{}}}",
+        Value::from(opened.key_id.as_str()),
+        time(opened.issued_at),
+        time(opened.expires_at),
+        opened.needs_reseal,
+    );
+    out
 }
 
 pub fn unseal_job(

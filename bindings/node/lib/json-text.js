@@ -1,0 +1,210 @@
+'use strict'
+// `Sealer#seal` and `Sealer#unseal` through JSON text.
+//
+// Every call into the addon costs far more than a property read in JavaScript, so reading a value
+// property by property through Node-API (src/convert.rs) costs more than sealing it, and building
+// the result the same way more than opening the token. V8 writes and parses JSON text in a
+// fraction of that. So `seal` writes the value as JSON text here and seals it with `sealJson`,
+// and `unseal` hands what `unsealJson` returns to `JSON.parse`.
+//
+// The native reader stays the authority. `jsonText` follows its rules exactly (which values it
+// takes, in which order it reads them, how core writes what it read) and gives up, returning
+// undefined, on anything it would refuse; `seal` then calls the native reader, which gives the
+// same result it always gave, or the exact error and the path to the bad value. Giving up only
+// ever happens on a value the native reader refuses too (or on options this file does not read),
+// so the getters and proxy traps of a value that seals run once, as before. A refused value is
+// read twice: once here, once by the reader that reports the error.
+
+const { types } = require('node:util')
+
+const { isProxy } = types
+const { getPrototypeOf, keys: ownKeys, getOwnPropertyDescriptor } = Object
+const ObjectPrototype = Object.prototype
+const { isArray } = Array
+const { isFinite, isSafeInteger } = Number
+const { parse: parseJson, stringify } = JSON
+
+/** Most values the native reader reads from one argument (convert.rs `MAX_NODES`). */
+const MAX_VALUES = 1_000_000
+/** Deepest nesting any sealer accepts (core's `MAX_CONFIGURABLE_DEPTH`); deeper is refused. */
+const MAX_DEPTH = 127
+
+const isWellFormed =
+  typeof String.prototype.isWellFormed === 'function'
+    ? (text) => text.isWellFormed()
+    : (text) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)
+
+// What `JSON.stringify` escapes, and surrogates (to look for lone ones): most strings have none.
+const NEEDS_CARE = /["\\\u0000-\u001F\uD800-\uDFFF]/
+
+/** `text` as a JSON string, or undefined when it has a lone surrogate (no UTF-8 form). */
+function quote(text) {
+  if (!NEEDS_CARE.test(text)) return `"${text}"`
+  return isWellFormed(text) ? stringify(text) : undefined
+}
+
+// 2^53, 2^63 and 2^64: JavaScript spells whole numbers from 2^53 up with trailing zeros
+// (2 ** 60 is "1152921504606847000"); the native reader reads a whole number in the 64-bit range
+// as an integer, which core writes with all its digits.
+const EXACT_LIMIT = 2 ** 53
+const I64_MIN = -(2 ** 63)
+const U64_END = 2 ** 64
+
+/** A finite number as core writes what the native reader made of it, else undefined. */
+function numberText(number) {
+  if (isSafeInteger(number)) return `${number}`
+  if (!isFinite(number)) return undefined
+  const wide = number >= EXACT_LIMIT ? number < U64_END : number <= -EXACT_LIMIT && number >= I64_MIN
+  return wide ? BigInt(number).toString() : `${number}`
+}
+
+/**
+ * A plain object as the native reader decides it: `Object.prototype` (of any realm) or null as
+ * prototype. Node-API reads a proxy's prototype as null without running its trap, so a proxy
+ * (or a prototype that is one) counts as plain, and no trap runs here.
+ */
+function isPlain(object) {
+  if (isProxy(object)) return true
+  const prototype = getPrototypeOf(object)
+  if (prototype === ObjectPrototype || prototype === null) return true
+  return isProxy(prototype) || getPrototypeOf(prototype) === null
+}
+
+/**
+ * JSON text of `value` exactly as the native reader and core's writer would make it, or
+ * undefined where the native reader must decide. `budget.left` counts the values still allowed.
+ */
+function write(value, depth, budget) {
+  if (--budget.left < 0) return undefined
+  switch (typeof value) {
+    case 'string':
+      return quote(value)
+    case 'number':
+      return numberText(value)
+    case 'boolean':
+      return value ? 'true' : 'false'
+    case 'object':
+      if (value === null) return 'null'
+      if (depth >= MAX_DEPTH) return undefined
+      return isArray(value) ? writeArray(value, depth + 1, budget) : writeObject(value, depth + 1, budget)
+    default:
+      // undefined, functions, symbols and bigints are refused.
+      return undefined
+  }
+}
+
+function writeArray(array, depth, budget) {
+  // A real array's length; a proxied array's is read through its trap and converted as
+  // Node-API converts it (ToUint32), and is refused unless it is a number.
+  let length = array.length
+  if (typeof length !== 'number') return undefined
+  length >>>= 0
+  let out = '['
+  for (let index = 0; index < length; index++) {
+    const item = write(array[index], depth, budget)
+    if (item === undefined) return undefined
+    out += index === 0 ? item : `,${item}`
+  }
+  return `${out}]`
+}
+
+function writeObject(object, depth, budget) {
+  if (!isPlain(object)) return undefined
+  // Own enumerable string keys in property order, as the native reader lists them.
+  const names = ownKeys(object)
+  let out = '{'
+  let first = true
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index]
+    const key = quote(name)
+    if (key === undefined) return undefined
+    const item = object[name]
+    // `JSON.stringify` leaves out properties whose value is undefined, and so does the reader.
+    if (item === undefined) continue
+    const text = write(item, depth, budget)
+    if (text === undefined) return undefined
+    out += first ? `${key}:${text}` : `,${key}:${text}`
+    first = false
+  }
+  return `${out}}`
+}
+
+/** JSON text of `data` as the native reader would seal it, or undefined to let it decide. */
+function jsonText(data) {
+  return write(data, 0, { left: MAX_VALUES })
+}
+
+/**
+ * Call options that the native side reads without running JavaScript and accepts: none, or an
+ * ordinary object whose one own key, `now`, is a data property holding a whole number of ms.
+ * With any other options the native reader reads them before the data, as it always has.
+ */
+function plainCallOptions(options) {
+  if (options === undefined || options === null) return true
+  if (typeof options !== 'object' || isProxy(options) || getPrototypeOf(options) !== ObjectPrototype) {
+    return false
+  }
+  const names = ownKeys(options)
+  if (names.length !== 1 || names[0] !== 'now') return false
+  const now = getOwnPropertyDescriptor(options, 'now')
+  return now !== undefined && 'value' in now && isSafeInteger(now.value) && now.value >= 0
+}
+
+/**
+ * Replaces `Sealer#seal` and `Sealer#unseal` with their JSON-text forms; the native methods stay
+ * available through `nativeMethods`, which the tests run side by side with the replacements.
+ */
+function install(Sealer) {
+  const { prototype } = Sealer
+  const native = Object.freeze({
+    seal: prototype.seal,
+    sealJson: prototype.sealJson,
+    unseal: prototype.unseal,
+    unsealJson: prototype.unsealJson,
+  })
+
+  function seal(data, options) {
+    if (this instanceof Sealer && plainCallOptions(options)) {
+      let text
+      try {
+        text = jsonText(data)
+      } catch {
+        // A getter or proxy trap threw: the native reader reports it, with the path.
+        text = undefined
+      }
+      if (text !== undefined) {
+        try {
+          return native.sealJson.call(this, text, options)
+        } catch {
+          // Too deep for this sealer, or too large: the native reader says so as it always has.
+        }
+      }
+    }
+    return native.seal.call(this, data, options)
+  }
+
+  function unseal(token, options) {
+    const text = native.unsealJson.call(this, token, options)
+    try {
+      return parseJson(text)
+    } catch {
+      return native.unseal.call(this, token, options)
+    }
+  }
+
+  for (const [name, value] of Object.entries({ seal, unseal })) {
+    Object.defineProperty(value, 'length', { value: native[name].length })
+    Object.defineProperty(prototype, name, { value, writable: true, configurable: true })
+  }
+  installed = native
+  return native
+}
+
+let installed = null
+
+/** The native methods that `install` replaced (null before it ran): for the tests. */
+function nativeMethods() {
+  return installed
+}
+
+module.exports = { install, jsonText, nativeMethods }
