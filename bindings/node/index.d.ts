@@ -394,6 +394,9 @@ export declare function seal(data: unknown, keyring: Keyring | Secret, options?:
 /** `seal` on the libuv thread pool. */
 export declare function sealAsync(data: unknown, keyring: Keyring | Secret, options?: SealerOptions & CallOptions): Promise<string>
 
+/** Internal: a handle to `sealer`'s configuration, for `sealJsonWith` and `unsealJsonWith`. */
+export declare function sealerHandle(sealer: Sealer): object
+
 /** What `JSON.stringify(sealer)` shows: the format and key ids, never secrets. */
 export interface SealerInfo {
   /** The wire format. */
@@ -433,6 +436,9 @@ export interface SealerOptions {
 
 /** Seals like iron-webcrypto's `seal(object, password, options)`. */
 export declare function sealIron(object: unknown, password: Secret | KeyringEntry, options?: IronOptions): Promise<string>
+
+/** Internal: `Sealer#sealJson` on the sealer of `handle` (from `sealerHandle`). */
+export declare function sealJsonWith(handle: object, json: string, options?: CallOptions): string
 
 /** A password string (at least 32 characters) or a raw 32-byte key. */
 export type Secret = string | Uint8Array
@@ -530,6 +536,9 @@ export interface Unsealed {
  * (used whatever id the token names) or an object of id → secret.
  */
 export declare function unsealIron(sealed: string, password: Secret | Readonly<Record<string, Secret | KeyringEntry>>, options?: IronOptions): Promise<unknown>
+
+/** Internal: `Sealer#unsealJson` on the sealer of `handle` (from `sealerHandle`). */
+export declare function unsealJsonWith(handle: object, token: string, options?: CallOptions): string
 
 /** The package version; always equal to the Rust core's. */
 export declare const version: string

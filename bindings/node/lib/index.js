@@ -48,7 +48,7 @@ Object.defineProperty(Session.prototype, inspect, {
 })
 
 // `Sealer#seal` and `Sealer#unseal` through JSON text: the same results, faster (json-text.js).
-jsonText.install(native.Sealer)
+jsonText.install(native)
 
 const {
   Keyring,

@@ -108,25 +108,43 @@ function writeArray(array, depth, budget) {
   return `${out}]`
 }
 
+// Sessions of one application repeat the same keys on every request: their quoted forms, ready
+// to follow `{` or `,`, are kept (short keys only, and no more than a few thousand).
+const quotedKeys = new Map()
+const CACHED_KEY_CHARS = 64
+const CACHED_KEYS = 4096
+
+/** `{ first: '{"name":', next: ',"name":' }`, or undefined for a key with a lone surrogate. */
+function quoteKey(name) {
+  let key = quotedKeys.get(name)
+  if (key !== undefined) return key
+  const quoted = quote(name)
+  if (quoted === undefined) return undefined
+  key = { first: `{${quoted}:`, next: `,${quoted}:` }
+  if (name.length <= CACHED_KEY_CHARS) {
+    if (quotedKeys.size >= CACHED_KEYS) quotedKeys.clear()
+    quotedKeys.set(name, key)
+  }
+  return key
+}
+
 function writeObject(object, depth, budget) {
   if (!isPlain(object)) return undefined
   // Own enumerable string keys in property order, as the native reader lists them.
   const names = ownKeys(object)
-  let out = '{'
-  let first = true
+  let out = ''
   for (let index = 0; index < names.length; index++) {
     const name = names[index]
-    const key = quote(name)
+    const key = quoteKey(name)
     if (key === undefined) return undefined
     const item = object[name]
     // `JSON.stringify` leaves out properties whose value is undefined, and so does the reader.
     if (item === undefined) continue
     const text = write(item, depth, budget)
     if (text === undefined) return undefined
-    out += first ? `${key}:${text}` : `,${key}:${text}`
-    first = false
+    out += (out === '' ? key.first : key.next) + text
   }
-  return `${out}}`
+  return out === '' ? '{}' : `${out}}`
 }
 
 /** JSON text of `data` as the native reader would seal it, or undefined to let it decide. */
@@ -153,8 +171,11 @@ function plainCallOptions(options) {
 /**
  * Replaces `Sealer#seal` and `Sealer#unseal` with their JSON-text forms; the native methods stay
  * available through `nativeMethods`, which the tests run side by side with the replacements.
+ * `addon` is the native addon: its internal `sealerHandle`, `sealJsonWith` and `unsealJsonWith`
+ * are `Sealer#sealJson` and `Sealer#unsealJson` without the cost of unwrapping the instance.
  */
-function install(Sealer) {
+function install(addon) {
+  const { Sealer, sealerHandle, sealJsonWith, unsealJsonWith } = addon
   const { prototype } = Sealer
   const native = Object.freeze({
     seal: prototype.seal,
@@ -163,8 +184,25 @@ function install(Sealer) {
     unsealJson: prototype.unsealJson,
   })
 
+  // Each Sealer's handle, taken on its first call; undefined for anything that is not a Sealer,
+  // which the native methods then refuse as they always have.
+  const handles = new WeakMap()
+  function handleOf(sealer) {
+    let handle = handles.get(sealer)
+    if (handle === undefined && sealer instanceof Sealer) {
+      try {
+        handle = sealerHandle(sealer)
+      } catch {
+        return undefined
+      }
+      handles.set(sealer, handle)
+    }
+    return handle
+  }
+
   function seal(data, options) {
-    if (this instanceof Sealer && plainCallOptions(options)) {
+    const handle = handleOf(this)
+    if (handle !== undefined && plainCallOptions(options)) {
       let text
       try {
         text = jsonText(data)
@@ -174,7 +212,7 @@ function install(Sealer) {
       }
       if (text !== undefined) {
         try {
-          return native.sealJson.call(this, text, options)
+          return sealJsonWith(handle, text, options)
         } catch {
           // Too deep for this sealer, or too large: the native reader says so as it always has.
         }
@@ -184,7 +222,9 @@ function install(Sealer) {
   }
 
   function unseal(token, options) {
-    const text = native.unsealJson.call(this, token, options)
+    const handle = handleOf(this)
+    if (handle === undefined) return native.unseal.call(this, token, options)
+    const text = unsealJsonWith(handle, token, options)
     try {
       return parseJson(text)
     } catch {

@@ -91,11 +91,15 @@ impl Sealer {
     }
 
     /// Seals a JSON-compatible value into a token, synchronously.
-    #[napi(catch_unwind, ts_args_type = "data: unknown, options?: CallOptions")]
-    pub fn seal(&self, env: Env, data: Unknown, options: Option<Unknown>) -> Result<String> {
+    #[napi(
+        catch_unwind,
+        ts_args_type = "data: unknown, options?: CallOptions",
+        ts_return_type = "string"
+    )]
+    pub fn seal(&self, env: Env, data: Unknown, options: Option<Unknown>) -> Result<FastText> {
         guard(&env, || {
             let job = self.seal_job(&env, &data, options.as_ref())?;
-            job.run()
+            job.run().map(FastText)
         })
     }
 
@@ -111,26 +115,33 @@ impl Sealer {
     /// Unseals and verifies a token, synchronously, and returns what `unseal` returns as JSON
     /// text: `{"data":…,"keyId":…,"issuedAt":…,"expiresAt":…,"needsReseal":…}`, `data` being
     /// the payload's text exactly as it was sealed. `unseal` is this plus `JSON.parse`.
-    #[napi(catch_unwind, ts_args_type = "token: string, options?: CallOptions")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "token: string, options?: CallOptions",
+        ts_return_type = "string"
+    )]
     pub fn unseal_json(
         &self,
         env: Env,
         token: Unknown,
         options: Option<Unknown>,
-    ) -> Result<String> {
+    ) -> Result<FastText> {
         guard(&env, || {
-            let job = self.unseal_job(&env, &token, options.as_ref())?;
-            Ok(unsealed_json_text(&job.run_json()?))
+            unseal_json_text(&env, &self.inner, &token, options.as_ref()).map(FastText)
         })
     }
 
     /// Seals JSON text as it is, synchronously: the text is validated (UTF-8 JSON within
     /// `maxDepth`) and sealed byte for byte, so key order and number spelling are kept.
-    #[napi(catch_unwind, ts_args_type = "json: string, options?: CallOptions")]
-    pub fn seal_json(&self, env: Env, json: Unknown, options: Option<Unknown>) -> Result<String> {
+    #[napi(
+        catch_unwind,
+        ts_args_type = "json: string, options?: CallOptions",
+        ts_return_type = "string"
+    )]
+    pub fn seal_json(&self, env: Env, json: Unknown, options: Option<Unknown>) -> Result<FastText> {
         guard(&env, || {
             let job = self.seal_json_job(&env, &json, options.as_ref())?;
-            job.run()
+            job.run().map(FastText)
         })
     }
 
@@ -211,12 +222,7 @@ impl Sealer {
         json: &Unknown,
         options: Option<&Unknown>,
     ) -> Outcome<SealJob> {
-        let now = options::read_call(env, options, "options")?;
-        Ok(SealJob {
-            sealer: self.inner.clone(),
-            payload: Payload::Text(string_arg_or(env, json, "json", ErrorCode::InvalidJson)?),
-            now,
-        })
+        seal_json_job(env, &self.inner, json, options)
     }
 
     fn unseal_job(
@@ -231,6 +237,115 @@ impl Sealer {
             token,
             options::read_call(env, options, "options")?,
         )
+    }
+}
+
+fn seal_json_job(
+    env: &Env,
+    sealer: &polyseal::Sealer,
+    json: &Unknown,
+    options: Option<&Unknown>,
+) -> Outcome<SealJob> {
+    let now = options::read_call(env, options, "options")?;
+    Ok(SealJob {
+        sealer: sealer.clone(),
+        payload: Payload::Text(string_arg_or(env, json, "json", ErrorCode::InvalidJson)?),
+        now,
+    })
+}
+
+/// `sealer.unsealJson(token, options)` on a sealer already unwrapped.
+fn unseal_json_text(
+    env: &Env,
+    sealer: &polyseal::Sealer,
+    token: &Unknown,
+    options: Option<&Unknown>,
+) -> Outcome<String> {
+    let now = options::read_call(env, options, "options")?;
+    let job = unseal_job(env, sealer.clone(), token, now)?;
+    Ok(unsealed_json_text(&job.run_json()?))
+}
+
+// Internal: the JSON-text paths of `lib/json-text.js`. A `Sealer` method call unwraps the
+// instance (type tag, borrow bookkeeping), which costs about as much again as a plain function
+// call; `lib/json-text.js` takes a handle to the sealer once per `Sealer` and calls these plain
+// functions with it. Each does exactly what the `Sealer` method of the same name does.
+
+/// Internal: a handle to `sealer`'s configuration, for `sealJsonWith` and `unsealJsonWith`.
+#[napi(catch_unwind, ts_return_type = "object")]
+pub fn sealer_handle(sealer: &Sealer) -> External<polyseal::Sealer> {
+    External::new(sealer.inner.clone())
+}
+
+/// Internal: `Sealer#sealJson` on the sealer of `handle` (from `sealerHandle`).
+#[napi(
+    catch_unwind,
+    ts_args_type = "handle: object, json: string, options?: CallOptions",
+    ts_return_type = "string"
+)]
+pub fn seal_json_with(
+    env: Env,
+    handle: &External<polyseal::Sealer>,
+    json: Unknown,
+    options: Option<Unknown>,
+) -> Result<FastText> {
+    guard(&env, || {
+        let job = seal_json_job(&env, handle, &json, options.as_ref())?;
+        Ok(FastText(job.run()?))
+    })
+}
+
+/// Internal: `Sealer#unsealJson` on the sealer of `handle` (from `sealerHandle`).
+#[napi(
+    catch_unwind,
+    ts_args_type = "handle: object, token: string, options?: CallOptions",
+    ts_return_type = "string"
+)]
+pub fn unseal_json_with(
+    env: Env,
+    handle: &External<polyseal::Sealer>,
+    token: Unknown,
+    options: Option<Unknown>,
+) -> Result<FastText> {
+    guard(&env, || {
+        unseal_json_text(&env, handle, &token, options.as_ref()).map(FastText)
+    })
+}
+
+/// Text handed to JavaScript. ASCII text (every token, most JSON) is copied as Latin-1, without
+/// the UTF-8 decoding napi's `String` conversion does; other text is created from UTF-8.
+pub struct FastText(pub String);
+
+impl TypeName for FastText {
+    fn type_name() -> &'static str {
+        "String"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ToNapiValue for FastText {
+    unsafe fn to_napi_value(
+        env: napi::sys::napi_env,
+        value: Self,
+    ) -> Result<napi::sys::napi_value> {
+        let text = value.0;
+        if !text.is_ascii() {
+            // SAFETY: forwarded as is.
+            return unsafe { String::to_napi_value(env, text) };
+        }
+        let mut out = std::ptr::null_mut();
+        napi::check_status!(unsafe {
+            napi::sys::napi_create_string_latin1(
+                env,
+                text.as_ptr().cast(),
+                text.len() as isize,
+                &mut out,
+            )
+        })?;
+        Ok(out)
     }
 }
 

@@ -66,6 +66,9 @@ const INTERNAL = [
   'formats',
   'ironDefaults',
   'registerErrorClass',
+  'sealJsonWith',
+  'sealerHandle',
+  'unsealJsonWith',
 ]
 
 test('the public surface is exactly the documented one, for require and import', () => {
