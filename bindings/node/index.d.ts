@@ -385,6 +385,13 @@ export declare function reassemble(cookies: ReadonlyArray<readonly [string, stri
  */
 export declare function registerErrorClass(errorClass: new (code: string, message: string, options?: { cause?: unknown }) => Error): void
 
+/**
+ * Registers `JSON.parse`, which builds the values of unsealed tokens from their JSON text.
+ *
+ * Internal: `lib/index.js` calls it once when it loads.
+ */
+export declare function registerJsonParse(parse: (text: string) => unknown): void
+
 /** The `SameSite` attribute as written; options accept any letter case. */
 export type SameSite = 'Strict' | 'Lax' | 'None'
 
@@ -394,8 +401,16 @@ export declare function seal(data: unknown, keyring: Keyring | Secret, options?:
 /** `seal` on the libuv thread pool. */
 export declare function sealAsync(data: unknown, keyring: Keyring | Secret, options?: SealerOptions & CallOptions): Promise<string>
 
-/** Internal: a handle to `sealer`'s configuration, for `sealJsonWith` and `unsealJsonWith`. */
-export declare function sealerHandle(sealer: Sealer): object
+/** Internal: `sealer`'s configuration and nesting limit, for `lib/json-text.js`. */
+export declare function sealerHandle(sealer: Sealer): SealerHandle
+
+/** Internal: what `lib/json-text.js` needs of a `Sealer`. */
+export interface SealerHandle {
+  /** The sealer's configuration, for `sealJsonWith`, `sealValueJsonAsync`, `unsealJsonWith`. */
+  sealer: object
+  /** The deepest nesting the sealer seals (`maxDepth`). */
+  maxDepth: number
+}
 
 /** What `JSON.stringify(sealer)` shows: the format and key ids, never secrets. */
 export interface SealerInfo {
@@ -437,8 +452,15 @@ export interface SealerOptions {
 /** Seals like iron-webcrypto's `seal(object, password, options)`. */
 export declare function sealIron(object: unknown, password: Secret | KeyringEntry, options?: IronOptions): Promise<string>
 
-/** Internal: `Sealer#sealJson` on the sealer of `handle` (from `sealerHandle`). */
+/** Internal: `Sealer#sealJson` on the sealer of `handle` (`sealerHandle(sealer).sealer`). */
 export declare function sealJsonWith(handle: object, json: string, options?: CallOptions): string
+
+/**
+ * Internal: `Sealer#sealAsync` of the value whose JSON text `lib/json-text.js` wrote, on the
+ * sealer of `handle` (`sealerHandle(sealer).sealer`): the text is parsed back into that value on the
+ * libuv thread pool and sealed as `sealAsync` seals it, with the same checks and errors.
+ */
+export declare function sealValueJsonAsync(handle: object, json: string, options?: CallOptions): Promise<string>
 
 /** A password string (at least 32 characters) or a raw 32-byte key. */
 export type Secret = string | Uint8Array
@@ -537,7 +559,7 @@ export interface Unsealed {
  */
 export declare function unsealIron(sealed: string, password: Secret | Readonly<Record<string, Secret | KeyringEntry>>, options?: IronOptions): Promise<unknown>
 
-/** Internal: `Sealer#unsealJson` on the sealer of `handle` (from `sealerHandle`). */
+/** Internal: `Sealer#unsealJson` on the sealer of `handle` (`sealerHandle(sealer).sealer`). */
 export declare function unsealJsonWith(handle: object, token: string, options?: CallOptions): string
 
 /** The package version; always equal to the Rust core's. */

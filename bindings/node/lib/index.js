@@ -27,6 +27,8 @@ Object.defineProperty(PolysealError.prototype, 'name', {
 })
 
 native.registerErrorClass(PolysealError)
+// Unsealed values are built from their JSON text by JSON.parse (src/convert.rs, `JsonText`).
+native.registerJsonParse(JSON.parse)
 
 const defaults = native.ironDefaults()
 const ironDefaults = Object.freeze({

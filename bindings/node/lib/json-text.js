@@ -26,8 +26,6 @@ const { parse: parseJson, stringify } = JSON
 
 /** Most values the native reader reads from one argument (convert.rs `MAX_NODES`). */
 const MAX_VALUES = 1_000_000
-/** Deepest nesting any sealer accepts (core's `MAX_CONFIGURABLE_DEPTH`); deeper is refused. */
-const MAX_DEPTH = 127
 
 const isWellFormed =
   typeof String.prototype.isWellFormed === 'function'
@@ -72,7 +70,8 @@ function isPlain(object) {
 
 /**
  * JSON text of `value` exactly as the native reader and core's writer would make it, or
- * undefined where the native reader must decide. `budget.left` counts the values still allowed.
+ * undefined where the native reader must decide. `budget.left` counts the values still allowed,
+ * `budget.maxDepth` is the sealer's nesting limit.
  */
 function write(value, depth, budget) {
   if (--budget.left < 0) return undefined
@@ -85,7 +84,7 @@ function write(value, depth, budget) {
       return value ? 'true' : 'false'
     case 'object':
       if (value === null) return 'null'
-      if (depth >= MAX_DEPTH) return undefined
+      if (depth >= budget.maxDepth) return undefined
       return isArray(value) ? writeArray(value, depth + 1, budget) : writeObject(value, depth + 1, budget)
     default:
       // undefined, functions, symbols and bigints are refused.
@@ -147,9 +146,12 @@ function writeObject(object, depth, budget) {
   return out === '' ? '{}' : `${out}}`
 }
 
-/** JSON text of `data` as the native reader would seal it, or undefined to let it decide. */
-function jsonText(data) {
-  return write(data, 0, { left: MAX_VALUES })
+/**
+ * JSON text of `data` as the native reader of a sealer nesting at most `maxDepth` levels would
+ * seal it, or undefined to let the native reader decide.
+ */
+function jsonText(data, maxDepth) {
+  return write(data, 0, { left: MAX_VALUES, maxDepth })
 }
 
 /**
@@ -169,23 +171,26 @@ function plainCallOptions(options) {
 }
 
 /**
- * Replaces `Sealer#seal` and `Sealer#unseal` with their JSON-text forms; the native methods stay
+ * Replaces `Sealer#seal`, `#sealAsync` and `#unseal` with their JSON-text forms (`unsealAsync`
+ * and the module-level `unseal` build their results with JSON.parse natively); the native methods stay
  * available through `nativeMethods`, which the tests run side by side with the replacements.
- * `addon` is the native addon: its internal `sealerHandle`, `sealJsonWith` and `unsealJsonWith`
- * are `Sealer#sealJson` and `Sealer#unsealJson` without the cost of unwrapping the instance.
+ * `addon` is the native addon: its internal `sealJsonWith`, `sealValueJsonAsync` and
+ * `unsealJsonWith` take the sealer `sealerHandle` gives once per Sealer, without the cost of
+ * unwrapping the instance on every call.
  */
 function install(addon) {
-  const { Sealer, sealerHandle, sealJsonWith, unsealJsonWith } = addon
+  const { Sealer, sealerHandle, sealJsonWith, sealValueJsonAsync, unsealJsonWith } = addon
   const { prototype } = Sealer
   const native = Object.freeze({
     seal: prototype.seal,
+    sealAsync: prototype.sealAsync,
     sealJson: prototype.sealJson,
     unseal: prototype.unseal,
     unsealJson: prototype.unsealJson,
   })
 
-  // Each Sealer's handle, taken on its first call; undefined for anything that is not a Sealer,
-  // which the native methods then refuse as they always have.
+  // Each Sealer's handle and nesting limit, taken on its first call; undefined for anything
+  // that is not a Sealer, which the native methods then refuse as they always have.
   const handles = new WeakMap()
   function handleOf(sealer) {
     let handle = handles.get(sealer)
@@ -200,31 +205,44 @@ function install(addon) {
     return handle
   }
 
+  /** The JSON text of `data` when `options` allow the fast path, else undefined. */
+  function fastText(handle, data, options) {
+    if (!plainCallOptions(options)) return undefined
+    try {
+      return jsonText(data, handle.maxDepth)
+    } catch {
+      // A getter or proxy trap threw: the native reader reports it, with the path.
+      return undefined
+    }
+  }
+
   function seal(data, options) {
     const handle = handleOf(this)
-    if (handle !== undefined && plainCallOptions(options)) {
-      let text
+    const text = handle === undefined ? undefined : fastText(handle, data, options)
+    if (text !== undefined) {
       try {
-        text = jsonText(data)
+        return sealJsonWith(handle.sealer, text, options)
       } catch {
-        // A getter or proxy trap threw: the native reader reports it, with the path.
-        text = undefined
-      }
-      if (text !== undefined) {
-        try {
-          return sealJsonWith(handle, text, options)
-        } catch {
-          // Too deep for this sealer, or too large: the native reader says so as it always has.
-        }
+        // Too large, or a ttl the sealer cannot seal with: sealJson checks the text before the
+        // ttl, the native seal after, so the native seal says which.
       }
     }
     return native.seal.call(this, data, options)
   }
 
+  // The text is parsed back into the value on the thread pool and sealed as that value: the
+  // same checks in the same order as the native sealAsync, so nothing to retry.
+  function sealAsync(data, options) {
+    const handle = handleOf(this)
+    const text = handle === undefined ? undefined : fastText(handle, data, options)
+    if (text !== undefined) return sealValueJsonAsync(handle.sealer, text, options)
+    return native.sealAsync.call(this, data, options)
+  }
+
   function unseal(token, options) {
     const handle = handleOf(this)
     if (handle === undefined) return native.unseal.call(this, token, options)
-    const text = unsealJsonWith(handle, token, options)
+    const text = unsealJsonWith(handle.sealer, token, options)
     try {
       return parseJson(text)
     } catch {
@@ -232,7 +250,7 @@ function install(addon) {
     }
   }
 
-  for (const [name, value] of Object.entries({ seal, unseal })) {
+  for (const [name, value] of Object.entries({ seal, sealAsync, unseal })) {
     Object.defineProperty(value, 'length', { value: native[name].length })
     Object.defineProperty(prototype, name, { value, writable: true, configurable: true })
   }

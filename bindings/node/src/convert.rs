@@ -17,10 +17,12 @@ use std::ptr;
 
 use napi::bindgen_prelude::*;
 use napi::{check_status, sys};
+use napi_derive::napi;
 use polyseal::{ErrorCode, Value};
 use serde_json::{Map, Number};
 
 use crate::error::{Failure, Outcome};
+use crate::registry;
 
 /// Deepest nesting read from JavaScript, whatever `maxDepth` says: keeps the native stack safe.
 /// (serde_json, and so every reader of a token, stops at 128 anyway.)
@@ -516,6 +518,80 @@ fn read_utf16(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u16>> {
     })?;
     units.truncate(written);
     Ok(units)
+}
+
+/// Text handed to JavaScript. ASCII text (every token, most JSON) is copied as Latin-1, without
+/// the UTF-8 decoding napi's `String` conversion does; other text is created from UTF-8.
+pub struct FastText(pub String);
+
+impl TypeName for FastText {
+    fn type_name() -> &'static str {
+        "String"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ToNapiValue for FastText {
+    unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> Result<sys::napi_value> {
+        let text = value.0;
+        if !text.is_ascii() {
+            // SAFETY: forwarded as is.
+            return unsafe { String::to_napi_value(env, text) };
+        }
+        let mut out = ptr::null_mut();
+        check_status!(unsafe {
+            sys::napi_create_string_latin1(env, text.as_ptr().cast(), text.len() as isize, &mut out)
+        })?;
+        Ok(out)
+    }
+}
+
+/// JSON text (core checked it) handed to JavaScript as the value it spells, built by
+/// `JSON.parse`: V8 builds objects from text far faster than napi builds them property by
+/// property, and exactly as [`to_js`] builds them from the parsed value (numbers as numbers,
+/// `-0` kept, keys in order, `__proto__` an own key). Without a registered `JSON.parse` (the
+/// addon loaded without `lib/index.js`), the text is parsed here and built by [`to_js`].
+pub struct JsonText(pub String);
+
+impl TypeName for JsonText {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ToNapiValue for JsonText {
+    unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> Result<sys::napi_value> {
+        let handle = Env::from_raw(env);
+        let Some(parse) = registry::json_parse(&handle)? else {
+            let parsed: Value = serde_json::from_str(&value.0)
+                .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))?;
+            return to_js(env, &parsed);
+        };
+        // SAFETY: `env` is the live environment of this conversion.
+        let text = unsafe { FastText::to_napi_value(env, FastText(value.0)) }?;
+        let mut undefined = ptr::null_mut();
+        check_status!(unsafe { sys::napi_get_undefined(env, &mut undefined) })?;
+        let mut out = ptr::null_mut();
+        check_status!(unsafe {
+            sys::napi_call_function(env, undefined, parse.raw(), 1, &text, &mut out)
+        })?;
+        Ok(out)
+    }
+}
+
+/// Registers `JSON.parse`, which builds the values of unsealed tokens from their JSON text.
+///
+/// Internal: `lib/index.js` calls it once when it loads.
+#[napi(catch_unwind, ts_args_type = "parse: (text: string) => unknown")]
+pub fn register_json_parse(env: Env, parse: Unknown) -> Result<()> {
+    registry::set_json_parse(&env, &parse)
 }
 
 /// A JSON value handed to JavaScript as `JSON.parse` would build it: numbers are always

@@ -11,7 +11,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use polyseal::{ErrorCode, Value};
 
-use crate::convert::{self, Json};
+use crate::convert::{self, FastText, Json, JsonText};
 use crate::error::{Failure, Outcome, guard, internal_panic, throwable};
 use crate::keyring::{self, KeyringInfo, keyring_arg};
 use crate::options::{self, string_arg_or};
@@ -271,13 +271,26 @@ fn unseal_json_text(
 // call; `lib/json-text.js` takes a handle to the sealer once per `Sealer` and calls these plain
 // functions with it. Each does exactly what the `Sealer` method of the same name does.
 
-/// Internal: a handle to `sealer`'s configuration, for `sealJsonWith` and `unsealJsonWith`.
-#[napi(catch_unwind, ts_return_type = "object")]
-pub fn sealer_handle(sealer: &Sealer) -> External<polyseal::Sealer> {
-    External::new(sealer.inner.clone())
+/// Internal: what `lib/json-text.js` needs of a `Sealer`.
+#[napi(object, object_from_js = false)]
+pub struct SealerHandle {
+    /// The sealer's configuration, for `sealJsonWith`, `sealValueJsonAsync`, `unsealJsonWith`.
+    #[napi(ts_type = "object")]
+    pub sealer: External<polyseal::Sealer>,
+    /// The deepest nesting the sealer seals (`maxDepth`).
+    pub max_depth: u32,
 }
 
-/// Internal: `Sealer#sealJson` on the sealer of `handle` (from `sealerHandle`).
+/// Internal: `sealer`'s configuration and nesting limit, for `lib/json-text.js`.
+#[napi(catch_unwind)]
+pub fn sealer_handle(sealer: &Sealer) -> SealerHandle {
+    SealerHandle {
+        max_depth: u32::try_from(sealer.inner.options().json.max_depth).unwrap_or(u32::MAX),
+        sealer: External::new(sealer.inner.clone()),
+    }
+}
+
+/// Internal: `Sealer#sealJson` on the sealer of `handle` (`sealerHandle(sealer).sealer`).
 #[napi(
     catch_unwind,
     ts_args_type = "handle: object, json: string, options?: CallOptions",
@@ -295,7 +308,31 @@ pub fn seal_json_with(
     })
 }
 
-/// Internal: `Sealer#unsealJson` on the sealer of `handle` (from `sealerHandle`).
+/// Internal: `Sealer#sealAsync` of the value whose JSON text `lib/json-text.js` wrote, on the
+/// sealer of `handle` (`sealerHandle(sealer).sealer`): the text is parsed back into that value on the
+/// libuv thread pool and sealed as `sealAsync` seals it, with the same checks and errors.
+#[napi(
+    catch_unwind,
+    ts_args_type = "handle: object, json: string, options?: CallOptions",
+    ts_return_type = "Promise<string>"
+)]
+pub fn seal_value_json_async(
+    env: Env,
+    handle: &External<polyseal::Sealer>,
+    json: Unknown,
+    options: Option<Unknown>,
+) -> AsyncTask<SealTask> {
+    let job = caught(|| {
+        let mut job = seal_json_job(&env, handle, &json, options.as_ref())?;
+        if let Payload::Text(text) = job.payload {
+            job.payload = Payload::ValueText(text);
+        }
+        Ok(job)
+    });
+    AsyncTask::new(SealTask(Some(job)))
+}
+
+/// Internal: `Sealer#unsealJson` on the sealer of `handle` (`sealerHandle(sealer).sealer`).
 #[napi(
     catch_unwind,
     ts_args_type = "handle: object, token: string, options?: CallOptions",
@@ -312,43 +349,6 @@ pub fn unseal_json_with(
     })
 }
 
-/// Text handed to JavaScript. ASCII text (every token, most JSON) is copied as Latin-1, without
-/// the UTF-8 decoding napi's `String` conversion does; other text is created from UTF-8.
-pub struct FastText(pub String);
-
-impl TypeName for FastText {
-    fn type_name() -> &'static str {
-        "String"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::String
-    }
-}
-
-impl ToNapiValue for FastText {
-    unsafe fn to_napi_value(
-        env: napi::sys::napi_env,
-        value: Self,
-    ) -> Result<napi::sys::napi_value> {
-        let text = value.0;
-        if !text.is_ascii() {
-            // SAFETY: forwarded as is.
-            return unsafe { String::to_napi_value(env, text) };
-        }
-        let mut out = std::ptr::null_mut();
-        napi::check_status!(unsafe {
-            napi::sys::napi_create_string_latin1(
-                env,
-                text.as_ptr().cast(),
-                text.len() as isize,
-                &mut out,
-            )
-        })?;
-        Ok(out)
-    }
-}
-
 pub fn build_sealer(
     keyring: polyseal::Keyring,
     options: Option<options::SealerOptions>,
@@ -357,10 +357,12 @@ pub fn build_sealer(
     Ok(polyseal::Sealer::with_options(keyring, format, options)?)
 }
 
-/// What a seal seals: a value read from JavaScript, or JSON text passed through as is.
+/// What a seal seals: a value read from JavaScript, JSON text passed through as is, or the
+/// JSON text `lib/json-text.js` wrote of a value, sealed as that value.
 enum Payload {
     Value(Value),
     Text(String),
+    ValueText(String),
 }
 
 /// Everything a seal needs, read off the JavaScript thread's values; runs anywhere.
@@ -376,6 +378,18 @@ impl SealJob {
         Ok(match &self.payload {
             Payload::Value(value) => self.sealer.seal_at(value, now)?,
             Payload::Text(text) => self.sealer.seal_json_at(text, now)?,
+            Payload::ValueText(text) => {
+                // The text is what core writes of the value the native reader would have read
+                // (lib/json-text.js), so parsing it gives that value back, and `seal_at` checks
+                // and fails exactly as it does for the value.
+                let value: Value = serde_json::from_str(text).map_err(|error| {
+                    Failure::new(
+                        ErrorCode::Internal,
+                        format!("the JSON text of a value did not parse: {error}"),
+                    )
+                })?;
+                self.sealer.seal_at(&value, now)?
+            }
         })
     }
 }
@@ -475,25 +489,26 @@ impl Task for SealTask {
     }
 }
 
-/// An unseal on the libuv thread pool; resolves to an `Unsealed`, or to the data alone.
+/// An unseal on the libuv thread pool; resolves to an `Unsealed`, or to the data alone, built
+/// from JSON text by `JSON.parse` (see [`JsonText`]).
 pub struct UnsealTask {
     pub job: Option<Outcome<UnsealJob>>,
     pub data_only: bool,
 }
 
 impl Task for UnsealTask {
-    type Output = Outcome<polyseal::Unsealed>;
-    type JsValue = Either<Unsealed, Json>;
+    type Output = Outcome<polyseal::UnsealedJson>;
+    type JsValue = JsonText;
 
     fn compute(&mut self) -> Result<Self::Output> {
         let job = self.job.take();
-        Ok(caught(|| job.ok_or_else(missing_job)??.run()))
+        Ok(caught(|| job.ok_or_else(missing_job)??.run_json()))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Self::JsValue> {
         match output {
-            Ok(opened) if self.data_only => Ok(Either::B(Json(opened.value))),
-            Ok(opened) => Ok(Either::A(opened.into())),
+            Ok(opened) if self.data_only => Ok(JsonText(opened.json)),
+            Ok(opened) => Ok(JsonText(unsealed_json_text(&opened))),
             Err(failure) => Err(throwable(&env, failure)),
         }
     }
@@ -533,10 +548,12 @@ pub fn unseal(
     token: Unknown,
     keyring: Unknown,
     options: Option<Unknown>,
-) -> Result<Json> {
+) -> Result<JsonText> {
     guard(&env, || {
         let (sealer, now) = module_sealer(&env, &keyring, options.as_ref())?;
-        Ok(Json(unseal_job(&env, sealer, &token, now)?.run()?.value))
+        Ok(JsonText(
+            unseal_job(&env, sealer, &token, now)?.run_json()?.json,
+        ))
     })
 }
 

@@ -7,8 +7,10 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { once } from 'node:events'
 import test from 'node:test'
 import vm from 'node:vm'
+import { Worker } from 'node:worker_threads'
 
 import { Keyring, PolysealError, Sealer } from 'polyseal'
 
@@ -24,6 +26,9 @@ const SEALERS = {
   'h3-v1': new Sealer(keyring, { format: 'h3-v1' }),
   shallow: new Sealer(keyring, { maxDepth: 3 }),
   small: new Sealer(keyring, { maxPayloadBytes: 60 }),
+  // Refuses every seal (a native token needs a positive ttl); the value's own problems, and a
+  // payload too large, must still come out in the native seal's order.
+  'ttl 0': new Sealer(keyring, { ttl: 0, maxPayloadBytes: 40 }),
 }
 
 /** A small deterministic generator (mulberry32), so a failure names a reproducible case. */
@@ -244,14 +249,34 @@ function manyValues(count) {
   return Array.from({ length: count - 1 }, () => 0)
 }
 
+function errorOutcome(error) {
+  if (!(error instanceof PolysealError)) return { thrown: String(error) }
+  return { code: error.code, message: error.message, cause: error.cause?.message }
+}
+
 /** What sealing gave: the sealed payload as text, or the error. */
 function sealOutcome(sealer, call) {
   try {
     const token = call()
     return { text: native.unsealJson.call(sealer, token, AT) }
   } catch (error) {
-    if (!(error instanceof PolysealError)) return { thrown: String(error) }
-    return { code: error.code, message: error.message, cause: error.cause?.message }
+    return errorOutcome(error)
+  }
+}
+
+/** `sealOutcome` of an async seal: the Promise, and the outcome it settles to. */
+function sealOutcomeAsync(sealer, call) {
+  let pending
+  try {
+    pending = call()
+  } catch (error) {
+    return { settled: Promise.resolve({ threw: errorOutcome(error) }) }
+  }
+  return {
+    settled: pending.then(
+      (token) => ({ text: native.unsealJson.call(sealer, token, AT) }),
+      errorOutcome,
+    ),
   }
 }
 
@@ -275,6 +300,23 @@ function compareSeal(seed, build, label) {
 
 test('seal: random values give what the native reader gives, text for text and error for error', () => {
   for (let seed = 1; seed <= 1500; seed++) compareSeal(seed, (g, log) => value(g, log, 0), 'value')
+})
+
+test('sealAsync: random values give what the native sealAsync gives', async () => {
+  for (let seed = 1; seed <= 600; seed++) {
+    for (const [name, sealer] of Object.entries(SEALERS)) {
+      const fastLog = []
+      const slowLog = []
+      const fast = sealOutcomeAsync(sealer, () => sealer.sealAsync(value(generator(seed), fastLog, 0), AT))
+      const slow = sealOutcomeAsync(sealer, () => native.sealAsync.call(sealer, value(generator(seed), slowLog, 0), AT))
+      // Both read the value when called, before the work leaves for the thread pool.
+      const reads = [fastLog.slice(), slowLog.slice()]
+      const where = `seed ${seed}, sealer ${name}`
+      const [fastOutcome, slowOutcome] = await Promise.all([fast.settled, slow.settled])
+      assert.deepEqual(fastOutcome, slowOutcome, where)
+      if ('text' in slowOutcome) assert.deepEqual(reads[0], reads[1], `${where}: getters and traps`)
+    }
+  }
 })
 
 test('seal: deep, cyclic, shared and wide values give what the native reader gives', () => {
@@ -450,7 +492,7 @@ test('unseal: JSON.parse builds what the native writer builds, down to -0, key o
       try {
         token = sealer.sealJson(text, AT)
       } catch (error) {
-        assert.ok(name === 'shallow' || name === 'small', `${name}: ${error.message}`)
+        assert.ok(['shallow', 'small', 'ttl 0'].includes(name), `${name}: ${error.message}`)
         continue
       }
       const opened = compareUnseal(sealer, token, AT, `${name}: ${text.slice(0, 60)}`)
@@ -478,6 +520,54 @@ test('unseal: random sealed values come back alike through both paths', () => {
     }
   }
   assert.ok(opened > 800, `only ${opened} tokens opened`)
+})
+
+test('unsealAsync and the module-level unseal build what the native writer builds', async () => {
+  const { unseal, unsealAsync } = await import('polyseal')
+  let opened = 0
+  for (let seed = 1; seed <= 300; seed++) {
+    const sealer = SEALERS[seed % 2 === 0 ? 'native' : 'h3-v1']
+    const options = { format: sealer.format, ...(sealer.format === 'native' ? { cookieName: 'fast' } : {}), ...AT }
+    let token
+    try {
+      token = sealer.seal(value(generator(seed), [], 0), AT)
+    } catch {
+      continue
+    }
+    const want = native.unseal.call(sealer, token, AT)
+    assertBuiltAlike(await sealer.unsealAsync(token, AT), want, `seed ${seed}: unsealAsync`)
+    assertBuiltAlike(unseal(token, keyring, options), want.data, `seed ${seed}: unseal`)
+    assertBuiltAlike(await unsealAsync(token, keyring, options), want.data, `seed ${seed}: unsealAsync()`)
+    opened += 1
+  }
+  assert.ok(opened > 100, `only ${opened} tokens opened`)
+  for (const text of TEXTS) {
+    const token = SEALERS.native.sealJson(text, AT)
+    const want = native.unseal.call(SEALERS.native, token, AT)
+    assertBuiltAlike(await SEALERS.native.unsealAsync(token, AT), want, text.slice(0, 60))
+  }
+  for (const bad of ['', 'x', SEALERS.native.seal({ a: 1 }, AT).slice(0, -2), 1]) {
+    const want = unsealOutcome(() => native.unseal.call(SEALERS.native, bad, AT))
+    const got = await SEALERS.native.unsealAsync(bad, AT).then((value) => ({ value }), errorOutcome)
+    assert.deepEqual(got, { code: want.code, message: want.message, cause: undefined }, String(bad))
+  }
+})
+
+test('the addon alone (no lib/index.js: no registered JSON.parse) unseals alike', async () => {
+  const token = SEALERS.native.sealJson(TEXTS[5], AT)
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads')
+     const addon = require(workerData.addon)
+     const sealer = new addon.Sealer(new addon.Keyring(workerData.password), { cookieName: 'fast' })
+     sealer.unsealAsync(workerData.token, { now: workerData.now }).then((opened) =>
+       parentPort.postMessage({ opened, keys: Object.keys(opened.data) }))`,
+    { eval: true, workerData: { addon: require.resolve('../index.js'), password: PW1, token, now: NOW } },
+  )
+  const [message] = await once(worker, 'message')
+  await worker.terminate()
+  const want = native.unseal.call(SEALERS.native, token, AT)
+  assert.deepEqual(message.opened, want)
+  assert.deepEqual(message.keys, Object.keys(want.data))
 })
 
 test('unseal: the vector files give the same values and errors through both paths', () => {

@@ -66,7 +66,9 @@ const INTERNAL = [
   'formats',
   'ironDefaults',
   'registerErrorClass',
+  'registerJsonParse',
   'sealJsonWith',
+  'sealValueJsonAsync',
   'sealerHandle',
   'unsealJsonWith',
 ]
