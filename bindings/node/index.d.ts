@@ -483,6 +483,17 @@ export interface SessionInfo {
   isCleared: boolean
 }
 
+/** Internal: `manager`'s core and nesting limit, for `lib/json-text.js`. */
+export declare function sessionManagerHandle(manager: SessionManager): SessionManagerHandle
+
+/** Internal: what `lib/json-text.js` needs of a `SessionManager`. */
+export interface SessionManagerHandle {
+  /** The manager, for `sessionSaveJson`, `sessionSaveJsonAsync` and `sessionTokenJson`. */
+  manager: object
+  /** The deepest nesting of session data the manager seals. */
+  maxDepth: number
+}
+
 /** What `JSON.stringify(manager)` shows: the format, cookie name and key ids, never secrets. */
 export interface SessionManagerInfo {
   /** The wire format. */
@@ -529,6 +540,15 @@ export interface SessionOptions {
   /** Tolerated clock skew on token times, in ms. */
   skew?: number
 }
+
+/** Internal: `SessionManager#save` with `session.data` as JSON text. */
+export declare function sessionSaveJson(manager: object, session: Session, data: string, options?: CallOptions): Array<string>
+
+/** Internal: `SessionManager#saveAsync` with `session.data` as JSON text. */
+export declare function sessionSaveJsonAsync(manager: object, session: Session, data: string, options?: CallOptions): Promise<string[]>
+
+/** Internal: `SessionManager#token` with `session.data` as JSON text. */
+export declare function sessionTokenJson(manager: object, session: Session, data: string, options?: CallOptions): string
 
 /** One `Set-Cookie` line: `setCookie('session', token, { path: '/', secure: true })`. */
 export declare function setCookie(name: string, value: string, options?: CookieOptions): string

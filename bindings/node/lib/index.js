@@ -49,8 +49,10 @@ Object.defineProperty(Session.prototype, inspect, {
   configurable: true,
 })
 
-// `Sealer#seal` and `Sealer#unseal` through JSON text: the same results, faster (json-text.js).
+// Sealer#seal, #sealAsync and #unseal, and SessionManager#save, #saveAsync and #token through
+// JSON text: the same results, faster (json-text.js).
 jsonText.install(native)
+jsonText.installSessions(native)
 
 const {
   Keyring,

@@ -258,11 +258,90 @@ function install(addon) {
   return native
 }
 
+/**
+ * Replaces `SessionManager#save`, `#saveAsync` and `#token` with forms that hand core the JSON
+ * text of `session.data` instead of having the native reader read the object (loading builds
+ * `session.data` with JSON.parse natively). `update` and `updateAsync` merge the patch into the
+ * data natively first, and keep the native reader.
+ */
+function installSessions(addon) {
+  const { Session, SessionManager, sessionManagerHandle, sessionSaveJson, sessionSaveJsonAsync, sessionTokenJson } =
+    addon
+  const { prototype } = SessionManager
+  const native = Object.freeze({
+    save: prototype.save,
+    saveAsync: prototype.saveAsync,
+    token: prototype.token,
+  })
+
+  const handles = new WeakMap()
+  function handleOf(manager) {
+    let handle = handles.get(manager)
+    if (handle === undefined && manager instanceof SessionManager) {
+      try {
+        handle = sessionManagerHandle(manager)
+      } catch {
+        return undefined
+      }
+      handles.set(manager, handle)
+    }
+    return handle
+  }
+
+  /**
+   * The JSON text of `session.data` when the native method would read it (a live session,
+   * not cleared) and nothing else it reads first runs JavaScript, else undefined.
+   */
+  function dataText(handle, session, options) {
+    if (handle === undefined || !plainCallOptions(options) || !(session instanceof Session)) return undefined
+    try {
+      if (session.isCleared) return undefined
+      return jsonText(session.data, handle.maxDepth)
+    } catch {
+      return undefined
+    }
+  }
+
+  function save(session, options) {
+    const handle = handleOf(this)
+    const text = dataText(handle, session, options)
+    if (text !== undefined) return sessionSaveJson(handle.manager, session, text, options)
+    return native.save.call(this, session, options)
+  }
+
+  function saveAsync(session, options) {
+    const handle = handleOf(this)
+    const text = dataText(handle, session, options)
+    if (text !== undefined) return sessionSaveJsonAsync(handle.manager, session, text, options)
+    return native.saveAsync.call(this, session, options)
+  }
+
+  function token(session, options) {
+    const handle = handleOf(this)
+    const text = dataText(handle, session, options)
+    if (text !== undefined) return sessionTokenJson(handle.manager, session, text, options)
+    return native.token.call(this, session, options)
+  }
+
+  for (const [name, value] of Object.entries({ save, saveAsync, token })) {
+    Object.defineProperty(value, 'length', { value: native[name].length })
+    Object.defineProperty(prototype, name, { value, writable: true, configurable: true })
+  }
+  installedSessions = native
+  return native
+}
+
 let installed = null
+let installedSessions = null
 
 /** The native methods that `install` replaced (null before it ran): for the tests. */
 function nativeMethods() {
   return installed
 }
 
-module.exports = { install, jsonText, nativeMethods }
+/** The native methods that `installSessions` replaced (null before it ran): for the tests. */
+function nativeSessionMethods() {
+  return installedSessions
+}
+
+module.exports = { install, installSessions, jsonText, nativeMethods, nativeSessionMethods }

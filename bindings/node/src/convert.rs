@@ -644,6 +644,16 @@ pub fn to_js(env: sys::napi_env, value: &Value) -> Result<sys::napi_value> {
     Ok(out)
 }
 
+/// Builds the plain object of `map` exactly as [`object_to_js`] builds it, through `JSON.parse`
+/// (see [`JsonText`]) of serde_json's text: serde writes `-0` as `-0.0` and every other number
+/// as text that reads back as the same double, so nothing differs but the speed.
+pub fn object_via_json(env: sys::napi_env, map: &Map<String, Value>) -> Result<sys::napi_value> {
+    let text = serde_json::to_string(map)
+        .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
+    // SAFETY: `env` is the live environment of the caller.
+    unsafe { JsonText::to_napi_value(env, JsonText(text)) }
+}
+
 /// Builds the plain object of `map`, as `JSON.parse` would.
 pub fn object_to_js(env: sys::napi_env, map: &Map<String, Value>) -> Result<sys::napi_value> {
     let mut out = ptr::null_mut();

@@ -70,6 +70,10 @@ const INTERNAL = [
   'sealJsonWith',
   'sealValueJsonAsync',
   'sealerHandle',
+  'sessionManagerHandle',
+  'sessionSaveJson',
+  'sessionSaveJsonAsync',
+  'sessionTokenJson',
   'unsealJsonWith',
 ]
 
