@@ -1,19 +1,21 @@
 'use strict'
-// `Sealer#seal` and `Sealer#unseal` through JSON text.
+// Sealing and unsealing through JSON text: `Sealer#seal`, `#sealAsync`, `#unseal`, and
+// `SessionManager#save`, `#saveAsync`, `#token` for `session.data`.
 //
 // Every call into the addon costs far more than a property read in JavaScript, so reading a value
 // property by property through Node-API (src/convert.rs) costs more than sealing it, and building
 // the result the same way more than opening the token. V8 writes and parses JSON text in a
-// fraction of that. So `seal` writes the value as JSON text here and seals it with `sealJson`,
-// and `unseal` hands what `unsealJson` returns to `JSON.parse`.
+// fraction of that. So the value is written as JSON text here and handed to core as text, and
+// unsealed text goes to `JSON.parse`.
 //
 // The native reader stays the authority. `jsonText` follows its rules exactly (which values it
 // takes, in which order it reads them, how core writes what it read) and gives up, returning
-// undefined, on anything it would refuse; `seal` then calls the native reader, which gives the
-// same result it always gave, or the exact error and the path to the bad value. Giving up only
-// ever happens on a value the native reader refuses too (or on options this file does not read),
-// so the getters and proxy traps of a value that seals run once, as before. A refused value is
-// read twice: once here, once by the reader that reports the error.
+// undefined, on anything it would refuse; the native method then runs as it always has and
+// gives the same result, or the exact error and the path to the bad value. It also runs when the
+// options are not a plain `{ now }` (the native method reads options first, which may run a
+// getter), and when core refuses the text (too large, a ttl the sealer cannot seal with), so its
+// error comes in its own order. So the getters and proxy traps of a value that seals run once,
+// in the same order as before; a refused value is read twice, here and by the native reader.
 
 const { types } = require('node:util')
 
