@@ -406,7 +406,7 @@ export declare function sealerHandle(sealer: Sealer): SealerHandle
 
 /** Internal: what `lib/json-text.js` needs of a `Sealer`. */
 export interface SealerHandle {
-  /** The sealer's configuration, for `sealJsonWith`, `sealValueJsonAsync`, `unsealJsonWith`. */
+  /** The sealer's configuration, for `sealJsonWith`, `sealValueJsonAsync`, `unsealPartsWith`. */
   sealer: object
   /** The deepest nesting the sealer seals (`maxDepth`). */
   maxDepth: number
@@ -579,8 +579,14 @@ export interface Unsealed {
  */
 export declare function unsealIron(sealed: string, password: Secret | Readonly<Record<string, Secret | KeyringEntry>>, options?: IronOptions): Promise<unknown>
 
-/** Internal: `Sealer#unsealJson` on the sealer of `handle` (`sealerHandle(sealer).sealer`). */
-export declare function unsealJsonWith(handle: object, token: string, options?: CallOptions): string
+/**
+ * Internal: `Sealer#unseal` on the sealer of `handle` (`sealerHandle(sealer).sealer`), in
+ * parts `lib/json-text.js` assembles: returns the key id followed by the payload's JSON text,
+ * and writes `[issuedAt, expiresAt, needsReseal, keyId.length]` into `fields`, a
+ * `Float64Array` of 4 (a missing time is NaN, `needsReseal` 0 or 1, the key id's length in
+ * UTF-16 code units). `JSON.parse` of the payload alone is cheaper than of a whole result.
+ */
+export declare function unsealPartsWith(handle: object, token: string, options: CallOptions | undefined, fields: Float64Array): string
 
 /** The package version; always equal to the Rust core's. */
 export declare const version: string

@@ -873,5 +873,5 @@ module.exports.setCookie = nativeBinding.setCookie
 module.exports.unseal = nativeBinding.unseal
 module.exports.unsealAsync = nativeBinding.unsealAsync
 module.exports.unsealIron = nativeBinding.unsealIron
-module.exports.unsealJsonWith = nativeBinding.unsealJsonWith
+module.exports.unsealPartsWith = nativeBinding.unsealPartsWith
 module.exports.version = nativeBinding.version

@@ -177,11 +177,11 @@ function plainCallOptions(options) {
  * and the module-level `unseal` build their results with JSON.parse natively); the native methods stay
  * available through `nativeMethods`, which the tests run side by side with the replacements.
  * `addon` is the native addon: its internal `sealJsonWith`, `sealValueJsonAsync` and
- * `unsealJsonWith` take the sealer `sealerHandle` gives once per Sealer, without the cost of
+ * `unsealPartsWith` take the sealer `sealerHandle` gives once per Sealer, without the cost of
  * unwrapping the instance on every call.
  */
 function install(addon) {
-  const { Sealer, sealerHandle, sealJsonWith, sealValueJsonAsync, unsealJsonWith } = addon
+  const { Sealer, sealerHandle, sealJsonWith, sealValueJsonAsync, unsealPartsWith } = addon
   const { prototype } = Sealer
   const native = Object.freeze({
     seal: prototype.seal,
@@ -241,15 +241,29 @@ function install(addon) {
     return native.sealAsync.call(this, data, options)
   }
 
+  // `unsealPartsWith` writes the result's numbers here: [issuedAt, expiresAt, needsReseal,
+  // keyId length]; they are read before any other JavaScript runs.
+  const fields = new Float64Array(4)
+  const timeOrNull = (ms) => (ms === ms ? ms : null) // NaN stands for null
+
+  // Builds what the native `unseal` builds: the same fields in the same order, `data` by
+  // JSON.parse from the payload's text as sealed.
   function unseal(token, options) {
     const handle = handleOf(this)
     if (handle === undefined) return native.unseal.call(this, token, options)
-    const text = unsealJsonWith(handle.sealer, token, options)
+    const text = unsealPartsWith(handle.sealer, token, options, fields)
+    const issuedAt = timeOrNull(fields[0])
+    const expiresAt = timeOrNull(fields[1])
+    const needsReseal = fields[2] === 1
+    const keyLength = fields[3]
+    let data
     try {
-      return parseJson(text)
+      data = parseJson(keyLength === 0 ? text : text.slice(keyLength))
     } catch {
       return native.unseal.call(this, token, options)
     }
+    const keyId = keyLength === 0 ? '' : text.slice(0, keyLength)
+    return { data, keyId, issuedAt, expiresAt, needsReseal }
   }
 
   for (const [name, value] of Object.entries({ seal, sealAsync, unseal })) {

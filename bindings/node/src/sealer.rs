@@ -274,7 +274,7 @@ fn unseal_json_text(
 /// Internal: what `lib/json-text.js` needs of a `Sealer`.
 #[napi(object, object_from_js = false)]
 pub struct SealerHandle {
-    /// The sealer's configuration, for `sealJsonWith`, `sealValueJsonAsync`, `unsealJsonWith`.
+    /// The sealer's configuration, for `sealJsonWith`, `sealValueJsonAsync`, `unsealPartsWith`.
     #[napi(ts_type = "object")]
     pub sealer: External<polyseal::Sealer>,
     /// The deepest nesting the sealer seals (`maxDepth`).
@@ -332,21 +332,70 @@ pub fn seal_value_json_async(
     AsyncTask::new(SealTask(Some(job)))
 }
 
-/// Internal: `Sealer#unsealJson` on the sealer of `handle` (`sealerHandle(sealer).sealer`).
+/// Internal: `Sealer#unseal` on the sealer of `handle` (`sealerHandle(sealer).sealer`), in
+/// parts `lib/json-text.js` assembles: returns the key id followed by the payload's JSON text,
+/// and writes `[issuedAt, expiresAt, needsReseal, keyId.length]` into `fields`, a
+/// `Float64Array` of 4 (a missing time is NaN, `needsReseal` 0 or 1, the key id's length in
+/// UTF-16 code units). `JSON.parse` of the payload alone is cheaper than of a whole result.
 #[napi(
     catch_unwind,
-    ts_args_type = "handle: object, token: string, options?: CallOptions",
+    ts_args_type = "handle: object, token: string, options: CallOptions | undefined, fields: Float64Array",
     ts_return_type = "string"
 )]
-pub fn unseal_json_with(
+pub fn unseal_parts_with(
     env: Env,
     handle: &External<polyseal::Sealer>,
     token: Unknown,
     options: Option<Unknown>,
+    fields: Unknown,
 ) -> Result<FastText> {
     guard(&env, || {
-        unseal_json_text(&env, handle, &token, options.as_ref()).map(FastText)
+        let fields = result_fields(&env, &fields)?;
+        let now = options::read_call(&env, options.as_ref(), "options")?;
+        let opened = unseal_job(&env, (**handle).clone(), &token, now)?.run_json()?;
+        let time = |ms: Option<u64>| ms.map_or(f64::NAN, |ms| ms as f64);
+        fields[0] = time(opened.issued_at);
+        fields[1] = time(opened.expires_at);
+        fields[2] = if opened.needs_reseal { 1.0 } else { 0.0 };
+        fields[3] = opened.key_id.encode_utf16().count() as f64;
+        let mut text = opened.key_id;
+        text.push_str(&opened.json);
+        Ok(FastText(text))
     })
+}
+
+/// The four numbers of a `Float64Array` argument of `unsealPartsWith`.
+fn result_fields<'a>(env: &Env, fields: &Unknown) -> Outcome<&'a mut [f64]> {
+    let mut kind = 0;
+    let mut length = 0usize;
+    let mut data = std::ptr::null_mut();
+    let mut buffer = std::ptr::null_mut();
+    let mut offset = 0usize;
+    // SAFETY: `fields` is a live value of this env; napi checks that it is a typed array.
+    let status = unsafe {
+        napi::sys::napi_get_typedarray_info(
+            env.raw(),
+            fields.raw(),
+            &mut kind,
+            &mut length,
+            &mut data,
+            &mut buffer,
+            &mut offset,
+        )
+    };
+    if status != napi::sys::Status::napi_ok
+        || kind != napi::sys::TypedarrayType::float64_array
+        || length < 4
+        || data.is_null()
+    {
+        return Err(Failure::new(
+            ErrorCode::Internal,
+            "unsealPartsWith needs a Float64Array of 4",
+        ));
+    }
+    // SAFETY: napi reported a live Float64Array of at least 4 elements at `data` (aligned, as
+    // every Float64Array is); no JavaScript runs while the slice is in use.
+    Ok(unsafe { std::slice::from_raw_parts_mut(data.cast::<f64>(), 4) })
 }
 
 pub fn build_sealer(

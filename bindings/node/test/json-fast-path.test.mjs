@@ -584,6 +584,28 @@ test('unseal: the vector files give the same values and errors through both path
   assert.equal(compared, 79)
 })
 
+test('unseal: key ids, times and the reseal flag come back alike through both paths', () => {
+  const entries = [
+    { id: 'k2026', secret: PW1 },
+    { id: 'old_1', secret: `${PW1}-other` },
+    { id: 'x'.repeat(30), secret: `${PW1}-third` },
+  ]
+  const formats = [{}, { ttl: 60_000 }, { format: 'h3-v1' }, { format: 'iron', ttl: 60_000 }]
+  for (const current of entries.map((entry) => entry.id)) {
+    const sealing = new Keyring(entries, { current })
+    const opening = new Keyring(entries)
+    for (const options of formats) {
+      const token = new Sealer(sealing, options).seal({ at: current }, AT)
+      compareUnseal(new Sealer(opening, options), token, AT, `${current} ${JSON.stringify(options)}`)
+    }
+  }
+  // An id-less secret: no key id.
+  for (const options of formats) {
+    const single = new Sealer(new Keyring(PW1), options)
+    compareUnseal(single, single.seal([1], AT), AT, `id-less ${JSON.stringify(options)}`)
+  }
+})
+
 test('unseal: damaged tokens and odd arguments fail alike through both paths', () => {
   const sealer = SEALERS.native
   const token = sealer.seal({ probe: [1, 'two'] }, AT)

@@ -74,7 +74,7 @@ const INTERNAL = [
   'sessionSaveJson',
   'sessionSaveJsonAsync',
   'sessionTokenJson',
-  'unsealJsonWith',
+  'unsealPartsWith',
 ]
 
 test('the public surface is exactly the documented one, for require and import', () => {
