@@ -51,6 +51,12 @@ export declare class Sealer {
   /** Unseals and verifies a token, synchronously. */
   unseal(token: string, options?: CallOptions): Unsealed
   /**
+   * Unseals and verifies a token, synchronously, and returns what `unseal` returns as JSON
+   * text: `{"data":…,"keyId":…,"issuedAt":…,"expiresAt":…,"needsReseal":…}`, `data` being
+   * the payload's text exactly as it was sealed. `unseal` is this plus `JSON.parse`.
+   */
+  unsealJson(token: string, options?: CallOptions): string
+  /**
    * Seals JSON text as it is, synchronously: the text is validated (UTF-8 JSON within
    * `maxDepth`) and sealed byte for byte, so key order and number spelling are kept.
    */
@@ -379,6 +385,13 @@ export declare function reassemble(cookies: ReadonlyArray<readonly [string, stri
  */
 export declare function registerErrorClass(errorClass: new (code: string, message: string, options?: { cause?: unknown }) => Error): void
 
+/**
+ * Registers `JSON.parse`, which builds the values of unsealed tokens from their JSON text.
+ *
+ * Internal: `lib/index.js` calls it once when it loads.
+ */
+export declare function registerJsonParse(parse: (text: string) => unknown): void
+
 /** The `SameSite` attribute as written; options accept any letter case. */
 export type SameSite = 'Strict' | 'Lax' | 'None'
 
@@ -387,6 +400,17 @@ export declare function seal(data: unknown, keyring: Keyring | Secret, options?:
 
 /** `seal` on the libuv thread pool. */
 export declare function sealAsync(data: unknown, keyring: Keyring | Secret, options?: SealerOptions & CallOptions): Promise<string>
+
+/** Internal: `sealer`'s configuration and nesting limit, for `lib/json-text.js`. */
+export declare function sealerHandle(sealer: Sealer): SealerHandle
+
+/** Internal: what `lib/json-text.js` needs of a `Sealer`. */
+export interface SealerHandle {
+  /** The sealer's configuration, for `sealJsonWith`, `sealValueJsonAsync`, `unsealPartsWith`. */
+  sealer: object
+  /** The deepest nesting the sealer seals (`maxDepth`). */
+  maxDepth: number
+}
 
 /** What `JSON.stringify(sealer)` shows: the format and key ids, never secrets. */
 export interface SealerInfo {
@@ -435,6 +459,16 @@ export interface SealerOptions {
 /** Seals like iron-webcrypto's `seal(object, password, options)`. */
 export declare function sealIron(object: unknown, password: Secret | KeyringEntry, options?: IronOptions): Promise<string>
 
+/** Internal: `Sealer#sealJson` on the sealer of `handle` (`sealerHandle(sealer).sealer`). */
+export declare function sealJsonWith(handle: object, json: string, options?: CallOptions): string
+
+/**
+ * Internal: `Sealer#sealAsync` of the value whose JSON text `lib/json-text.js` wrote, on the
+ * sealer of `handle` (`sealerHandle(sealer).sealer`): the text is parsed back into that value on the
+ * libuv thread pool and sealed as `sealAsync` seals it, with the same checks and errors.
+ */
+export declare function sealValueJsonAsync(handle: object, json: string, options?: CallOptions): Promise<string>
+
 /** A password string (at least 32 characters) or a raw 32-byte key. */
 export type Secret = string | Uint8Array
 
@@ -454,6 +488,17 @@ export interface SessionInfo {
   needsReseal: boolean
   /** The session was cleared. */
   isCleared: boolean
+}
+
+/** Internal: `manager`'s core and nesting limit, for `lib/json-text.js`. */
+export declare function sessionManagerHandle(manager: SessionManager): SessionManagerHandle
+
+/** Internal: what `lib/json-text.js` needs of a `SessionManager`. */
+export interface SessionManagerHandle {
+  /** The manager, for `sessionSaveJson`, `sessionSaveJsonAsync` and `sessionTokenJson`. */
+  manager: object
+  /** The deepest nesting of session data the manager seals. */
+  maxDepth: number
 }
 
 /** What `JSON.stringify(manager)` shows: the format, cookie name and key ids, never secrets. */
@@ -505,6 +550,15 @@ export interface SessionOptions {
   saltReuse?: number
 }
 
+/** Internal: `SessionManager#save` with `session.data` as JSON text. */
+export declare function sessionSaveJson(manager: object, session: Session, data: string, options?: CallOptions): Array<string>
+
+/** Internal: `SessionManager#saveAsync` with `session.data` as JSON text. */
+export declare function sessionSaveJsonAsync(manager: object, session: Session, data: string, options?: CallOptions): Promise<string[]>
+
+/** Internal: `SessionManager#token` with `session.data` as JSON text. */
+export declare function sessionTokenJson(manager: object, session: Session, data: string, options?: CallOptions): string
+
 /** One `Set-Cookie` line: `setCookie('session', token, { path: '/', secure: true })`. */
 export declare function setCookie(name: string, value: string, options?: CookieOptions): string
 
@@ -533,6 +587,15 @@ export interface Unsealed {
  * (used whatever id the token names) or an object of id → secret.
  */
 export declare function unsealIron(sealed: string, password: Secret | Readonly<Record<string, Secret | KeyringEntry>>, options?: IronOptions): Promise<unknown>
+
+/**
+ * Internal: `Sealer#unseal` on the sealer of `handle` (`sealerHandle(sealer).sealer`), in
+ * parts `lib/json-text.js` assembles: returns the key id followed by the payload's JSON text,
+ * and writes `[issuedAt, expiresAt, needsReseal, keyId.length]` into `fields`, a
+ * `Float64Array` of 4 (a missing time is NaN, `needsReseal` 0 or 1, the key id's length in
+ * UTF-16 code units). `JSON.parse` of the payload alone is cheaper than of a whole result.
+ */
+export declare function unsealPartsWith(handle: object, token: string, options: CallOptions | undefined, fields: Float64Array): string
 
 /** The package version; always equal to the Rust core's. */
 export declare const version: string

@@ -17,10 +17,12 @@ use std::ptr;
 
 use napi::bindgen_prelude::*;
 use napi::{check_status, sys};
+use napi_derive::napi;
 use polyseal::{ErrorCode, Value};
 use serde_json::{Map, Number};
 
 use crate::error::{Failure, Outcome};
+use crate::registry;
 
 /// Deepest nesting read from JavaScript, whatever `maxDepth` says: keeps the native stack safe.
 /// (serde_json, and so every reader of a token, stops at 128 anyway.)
@@ -160,8 +162,7 @@ impl Reader<'_> {
     }
 
     fn string(&self, value: sys::napi_value) -> std::result::Result<String, Located> {
-        let units = self.napi(read_utf16(self.env.raw(), value))?;
-        String::from_utf16(&units).map_err(|_| {
+        self.napi(Text::read(self.env.raw(), value))?.map_err(|()| {
             Located::from(Failure::new(
                 ErrorCode::InvalidJson,
                 "a string with a lone surrogate cannot be sealed: it has no UTF-8 form",
@@ -418,6 +419,9 @@ impl Text {
         env: sys::napi_env,
         value: sys::napi_value,
     ) -> Result<std::result::Result<String, ()>> {
+        if let Some(text) = read_utf8_exact(env, value)? {
+            return Ok(Ok(text));
+        }
         Ok(String::from_utf16(&read_utf16(env, value)?).map_err(drop))
     }
 }
@@ -456,6 +460,51 @@ impl FromNapiValue for Text {
     }
 }
 
+/// Reads a JavaScript string as UTF-8 when that is exact, which is one call into napi for a
+/// short string (most keys and values, every cookie token). V8 writes a lone surrogate as
+/// U+FFFD, so a result holding U+FFFD is `None`: the caller reads the UTF-16 code units to tell a
+/// real U+FFFD from a lone surrogate.
+fn read_utf8_exact(env: sys::napi_env, value: sys::napi_value) -> Result<Option<String>> {
+    const STACK_BYTES: usize = 512;
+    let mut stack = [0u8; STACK_BYTES];
+    let mut written = 0usize;
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            stack.as_mut_ptr().cast(),
+            STACK_BYTES,
+            &mut written,
+        )
+    })?;
+    // napi keeps a byte for the NUL and never splits a character (at most 4 bytes), so a string
+    // that came within 4 bytes of the end may have been cut: read it again at its full length.
+    let bytes = if written + 4 < STACK_BYTES {
+        stack[..written].to_vec()
+    } else {
+        let mut length = 0usize;
+        check_status!(unsafe {
+            sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length)
+        })?;
+        let mut heap = vec![0u8; length + 1];
+        check_status!(unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                heap.as_mut_ptr().cast(),
+                heap.len(),
+                &mut written,
+            )
+        })?;
+        heap.truncate(written);
+        heap
+    };
+    // V8 writes well-formed UTF-8; checking costs little and keeps `String` honest.
+    Ok(String::from_utf8(bytes)
+        .ok()
+        .filter(|text| !text.contains('\u{FFFD}')))
+}
+
 /// Reads a JavaScript string as UTF-16 code units, lone surrogates included.
 fn read_utf16(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u16>> {
     let mut length = 0usize;
@@ -469,6 +518,80 @@ fn read_utf16(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u16>> {
     })?;
     units.truncate(written);
     Ok(units)
+}
+
+/// Text handed to JavaScript. ASCII text (every token, most JSON) is copied as Latin-1, without
+/// the UTF-8 decoding napi's `String` conversion does; other text is created from UTF-8.
+pub struct FastText(pub String);
+
+impl TypeName for FastText {
+    fn type_name() -> &'static str {
+        "String"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ToNapiValue for FastText {
+    unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> Result<sys::napi_value> {
+        let text = value.0;
+        if !text.is_ascii() {
+            // SAFETY: forwarded as is.
+            return unsafe { String::to_napi_value(env, text) };
+        }
+        let mut out = ptr::null_mut();
+        check_status!(unsafe {
+            sys::napi_create_string_latin1(env, text.as_ptr().cast(), text.len() as isize, &mut out)
+        })?;
+        Ok(out)
+    }
+}
+
+/// JSON text (core checked it) handed to JavaScript as the value it spells, built by
+/// `JSON.parse`: V8 builds objects from text far faster than napi builds them property by
+/// property, and exactly as [`to_js`] builds them from the parsed value (numbers as numbers,
+/// `-0` kept, keys in order, `__proto__` an own key). Without a registered `JSON.parse` (the
+/// addon loaded without `lib/index.js`), the text is parsed here and built by [`to_js`].
+pub struct JsonText(pub String);
+
+impl TypeName for JsonText {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ToNapiValue for JsonText {
+    unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> Result<sys::napi_value> {
+        let handle = Env::from_raw(env);
+        let Some(parse) = registry::json_parse(&handle)? else {
+            let parsed: Value = serde_json::from_str(&value.0)
+                .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))?;
+            return to_js(env, &parsed);
+        };
+        // SAFETY: `env` is the live environment of this conversion.
+        let text = unsafe { FastText::to_napi_value(env, FastText(value.0)) }?;
+        let mut undefined = ptr::null_mut();
+        check_status!(unsafe { sys::napi_get_undefined(env, &mut undefined) })?;
+        let mut out = ptr::null_mut();
+        check_status!(unsafe {
+            sys::napi_call_function(env, undefined, parse.raw(), 1, &text, &mut out)
+        })?;
+        Ok(out)
+    }
+}
+
+/// Registers `JSON.parse`, which builds the values of unsealed tokens from their JSON text.
+///
+/// Internal: `lib/index.js` calls it once when it loads.
+#[napi(catch_unwind, ts_args_type = "parse: (text: string) => unknown")]
+pub fn register_json_parse(env: Env, parse: Unknown) -> Result<()> {
+    registry::set_json_parse(&env, &parse)
 }
 
 /// A JSON value handed to JavaScript as `JSON.parse` would build it: numbers are always
@@ -519,6 +642,16 @@ pub fn to_js(env: sys::napi_env, value: &Value) -> Result<sys::napi_value> {
         Value::Object(map) => out = object_to_js(env, map)?,
     }
     Ok(out)
+}
+
+/// Builds the plain object of `map` exactly as [`object_to_js`] builds it, through `JSON.parse`
+/// (see [`JsonText`]) of serde_json's text: serde writes `-0` as `-0.0` and every other number
+/// as text that reads back as the same double, so nothing differs but the speed.
+pub fn object_via_json(env: sys::napi_env, map: &Map<String, Value>) -> Result<sys::napi_value> {
+    let text = serde_json::to_string(map)
+        .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
+    // SAFETY: `env` is the live environment of the caller.
+    unsafe { JsonText::to_napi_value(env, JsonText(text)) }
 }
 
 /// Builds the plain object of `map`, as `JSON.parse` would.

@@ -14,6 +14,8 @@ use napi::sys;
 use napi_derive::napi;
 use polyseal::ErrorCode;
 
+use crate::registry;
+
 /// A failure on its way to JavaScript. `Send`, so async tasks carry it off the libuv pool.
 #[derive(Debug)]
 pub struct Failure {
@@ -93,10 +95,6 @@ fn take_pending_exception(env: &Env) -> Option<napi::Error> {
     Some(napi::Error::from_unknown_without_coercion(value))
 }
 
-/// The `PolysealError` constructor registered by `lib/index.js`, one per environment (the main
-/// thread and each worker load the addon separately).
-struct ErrorClass(napi::UnknownRef<false>);
-
 /// Registers the `PolysealError` class that every error is an instance of.
 ///
 /// Internal: `lib/index.js` calls it once when it loads. The class is called as
@@ -112,10 +110,7 @@ pub fn register_error_class(env: Env, error_class: Unknown) -> Result<()> {
             Failure::invalid_argument("registerErrorClass expects a class"),
         ));
     }
-    // SAFETY: a live value of this env.
-    let reference =
-        unsafe { napi::UnknownRef::<false>::from_napi_value(env.raw(), error_class.raw())? };
-    env.set_instance_data(ErrorClass(reference), (), |_| {})
+    registry::set_error_class(&env, &error_class)
 }
 
 /// The single mapping from a [`Failure`] to the JavaScript error napi throws or rejects with.
@@ -150,12 +145,7 @@ pub fn error_object(env: &Env, failure: Failure) -> Result<Object<'_>> {
         }),
         None => None,
     };
-    let registered = env
-        .get_instance_data::<ErrorClass>()
-        .ok()
-        .flatten()
-        .map(|class| class.0.get_value(env))
-        .transpose()?;
+    let registered = registry::error_class(env).ok().flatten();
     let error: Object = match registered {
         Some(class) => {
             let class: Function<'_, FnArgs<(String, String, Object)>, Unknown> =

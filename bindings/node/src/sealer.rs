@@ -11,7 +11,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use polyseal::{ErrorCode, Value};
 
-use crate::convert::{self, Json};
+use crate::convert::{self, FastText, Json, JsonText};
 use crate::error::{Failure, Outcome, guard, internal_panic, throwable};
 use crate::keyring::{self, KeyringInfo, keyring_arg};
 use crate::options::{self, string_arg_or};
@@ -91,11 +91,15 @@ impl Sealer {
     }
 
     /// Seals a JSON-compatible value into a token, synchronously.
-    #[napi(catch_unwind, ts_args_type = "data: unknown, options?: CallOptions")]
-    pub fn seal(&self, env: Env, data: Unknown, options: Option<Unknown>) -> Result<String> {
+    #[napi(
+        catch_unwind,
+        ts_args_type = "data: unknown, options?: CallOptions",
+        ts_return_type = "string"
+    )]
+    pub fn seal(&self, env: Env, data: Unknown, options: Option<Unknown>) -> Result<FastText> {
         guard(&env, || {
             let job = self.seal_job(&env, &data, options.as_ref())?;
-            job.run()
+            job.run().map(FastText)
         })
     }
 
@@ -108,13 +112,36 @@ impl Sealer {
         })
     }
 
+    /// Unseals and verifies a token, synchronously, and returns what `unseal` returns as JSON
+    /// text: `{"data":…,"keyId":…,"issuedAt":…,"expiresAt":…,"needsReseal":…}`, `data` being
+    /// the payload's text exactly as it was sealed. `unseal` is this plus `JSON.parse`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "token: string, options?: CallOptions",
+        ts_return_type = "string"
+    )]
+    pub fn unseal_json(
+        &self,
+        env: Env,
+        token: Unknown,
+        options: Option<Unknown>,
+    ) -> Result<FastText> {
+        guard(&env, || {
+            unseal_json_text(&env, &self.inner, &token, options.as_ref()).map(FastText)
+        })
+    }
+
     /// Seals JSON text as it is, synchronously: the text is validated (UTF-8 JSON within
     /// `maxDepth`) and sealed byte for byte, so key order and number spelling are kept.
-    #[napi(catch_unwind, ts_args_type = "json: string, options?: CallOptions")]
-    pub fn seal_json(&self, env: Env, json: Unknown, options: Option<Unknown>) -> Result<String> {
+    #[napi(
+        catch_unwind,
+        ts_args_type = "json: string, options?: CallOptions",
+        ts_return_type = "string"
+    )]
+    pub fn seal_json(&self, env: Env, json: Unknown, options: Option<Unknown>) -> Result<FastText> {
         guard(&env, || {
             let job = self.seal_json_job(&env, &json, options.as_ref())?;
-            job.run()
+            job.run().map(FastText)
         })
     }
 
@@ -195,12 +222,7 @@ impl Sealer {
         json: &Unknown,
         options: Option<&Unknown>,
     ) -> Outcome<SealJob> {
-        let now = options::read_call(env, options, "options")?;
-        Ok(SealJob {
-            sealer: self.inner.clone(),
-            payload: Payload::Text(string_arg_or(env, json, "json", ErrorCode::InvalidJson)?),
-            now,
-        })
+        seal_json_job(env, &self.inner, json, options)
     }
 
     fn unseal_job(
@@ -218,6 +240,164 @@ impl Sealer {
     }
 }
 
+fn seal_json_job(
+    env: &Env,
+    sealer: &polyseal::Sealer,
+    json: &Unknown,
+    options: Option<&Unknown>,
+) -> Outcome<SealJob> {
+    let now = options::read_call(env, options, "options")?;
+    Ok(SealJob {
+        sealer: sealer.clone(),
+        payload: Payload::Text(string_arg_or(env, json, "json", ErrorCode::InvalidJson)?),
+        now,
+    })
+}
+
+/// `sealer.unsealJson(token, options)` on a sealer already unwrapped.
+fn unseal_json_text(
+    env: &Env,
+    sealer: &polyseal::Sealer,
+    token: &Unknown,
+    options: Option<&Unknown>,
+) -> Outcome<String> {
+    let now = options::read_call(env, options, "options")?;
+    let job = unseal_job(env, sealer.clone(), token, now)?;
+    Ok(unsealed_json_text(&job.run_json()?))
+}
+
+// Internal: the JSON-text paths of `lib/json-text.js`. A `Sealer` method call unwraps the
+// instance (type tag, borrow bookkeeping), which costs about as much again as a plain function
+// call; `lib/json-text.js` takes a handle to the sealer once per `Sealer` and calls these plain
+// functions with it. Each does exactly what the `Sealer` method of the same name does.
+
+/// Internal: what `lib/json-text.js` needs of a `Sealer`.
+#[napi(object, object_from_js = false)]
+pub struct SealerHandle {
+    /// The sealer's configuration, for `sealJsonWith`, `sealValueJsonAsync`, `unsealPartsWith`.
+    #[napi(ts_type = "object")]
+    pub sealer: External<polyseal::Sealer>,
+    /// The deepest nesting the sealer seals (`maxDepth`).
+    pub max_depth: u32,
+}
+
+/// Internal: `sealer`'s configuration and nesting limit, for `lib/json-text.js`.
+#[napi(catch_unwind)]
+pub fn sealer_handle(sealer: &Sealer) -> SealerHandle {
+    SealerHandle {
+        max_depth: u32::try_from(sealer.inner.options().json.max_depth).unwrap_or(u32::MAX),
+        sealer: External::new(sealer.inner.clone()),
+    }
+}
+
+/// Internal: `Sealer#sealJson` on the sealer of `handle` (`sealerHandle(sealer).sealer`).
+#[napi(
+    catch_unwind,
+    ts_args_type = "handle: object, json: string, options?: CallOptions",
+    ts_return_type = "string"
+)]
+pub fn seal_json_with(
+    env: Env,
+    handle: &External<polyseal::Sealer>,
+    json: Unknown,
+    options: Option<Unknown>,
+) -> Result<FastText> {
+    guard(&env, || {
+        let job = seal_json_job(&env, handle, &json, options.as_ref())?;
+        Ok(FastText(job.run()?))
+    })
+}
+
+/// Internal: `Sealer#sealAsync` of the value whose JSON text `lib/json-text.js` wrote, on the
+/// sealer of `handle` (`sealerHandle(sealer).sealer`): the text is parsed back into that value on the
+/// libuv thread pool and sealed as `sealAsync` seals it, with the same checks and errors.
+#[napi(
+    catch_unwind,
+    ts_args_type = "handle: object, json: string, options?: CallOptions",
+    ts_return_type = "Promise<string>"
+)]
+pub fn seal_value_json_async(
+    env: Env,
+    handle: &External<polyseal::Sealer>,
+    json: Unknown,
+    options: Option<Unknown>,
+) -> AsyncTask<SealTask> {
+    let job = caught(|| {
+        let mut job = seal_json_job(&env, handle, &json, options.as_ref())?;
+        if let Payload::Text(text) = job.payload {
+            job.payload = Payload::ValueText(text);
+        }
+        Ok(job)
+    });
+    AsyncTask::new(SealTask(Some(job)))
+}
+
+/// Internal: `Sealer#unseal` on the sealer of `handle` (`sealerHandle(sealer).sealer`), in
+/// parts `lib/json-text.js` assembles: returns the key id followed by the payload's JSON text,
+/// and writes `[issuedAt, expiresAt, needsReseal, keyId.length]` into `fields`, a
+/// `Float64Array` of 4 (a missing time is NaN, `needsReseal` 0 or 1, the key id's length in
+/// UTF-16 code units). `JSON.parse` of the payload alone is cheaper than of a whole result.
+#[napi(
+    catch_unwind,
+    ts_args_type = "handle: object, token: string, options: CallOptions | undefined, fields: Float64Array",
+    ts_return_type = "string"
+)]
+pub fn unseal_parts_with(
+    env: Env,
+    handle: &External<polyseal::Sealer>,
+    token: Unknown,
+    options: Option<Unknown>,
+    fields: Unknown,
+) -> Result<FastText> {
+    guard(&env, || {
+        let fields = result_fields(&env, &fields)?;
+        let now = options::read_call(&env, options.as_ref(), "options")?;
+        let opened = unseal_job(&env, (**handle).clone(), &token, now)?.run_json()?;
+        let time = |ms: Option<u64>| ms.map_or(f64::NAN, |ms| ms as f64);
+        fields[0] = time(opened.issued_at);
+        fields[1] = time(opened.expires_at);
+        fields[2] = if opened.needs_reseal { 1.0 } else { 0.0 };
+        fields[3] = opened.key_id.encode_utf16().count() as f64;
+        let mut text = opened.key_id;
+        text.push_str(&opened.json);
+        Ok(FastText(text))
+    })
+}
+
+/// The four numbers of a `Float64Array` argument of `unsealPartsWith`.
+fn result_fields<'a>(env: &Env, fields: &Unknown) -> Outcome<&'a mut [f64]> {
+    let mut kind = 0;
+    let mut length = 0usize;
+    let mut data = std::ptr::null_mut();
+    let mut buffer = std::ptr::null_mut();
+    let mut offset = 0usize;
+    // SAFETY: `fields` is a live value of this env; napi checks that it is a typed array.
+    let status = unsafe {
+        napi::sys::napi_get_typedarray_info(
+            env.raw(),
+            fields.raw(),
+            &mut kind,
+            &mut length,
+            &mut data,
+            &mut buffer,
+            &mut offset,
+        )
+    };
+    if status != napi::sys::Status::napi_ok
+        || kind != napi::sys::TypedarrayType::float64_array
+        || length < 4
+        || data.is_null()
+    {
+        return Err(Failure::new(
+            ErrorCode::Internal,
+            "unsealPartsWith needs a Float64Array of 4",
+        ));
+    }
+    // SAFETY: napi reported a live Float64Array of at least 4 elements at `data` (aligned, as
+    // every Float64Array is); no JavaScript runs while the slice is in use.
+    Ok(unsafe { std::slice::from_raw_parts_mut(data.cast::<f64>(), 4) })
+}
+
 pub fn build_sealer(
     keyring: polyseal::Keyring,
     options: Option<options::SealerOptions>,
@@ -226,10 +406,12 @@ pub fn build_sealer(
     Ok(polyseal::Sealer::with_options(keyring, format, options)?)
 }
 
-/// What a seal seals: a value read from JavaScript, or JSON text passed through as is.
+/// What a seal seals: a value read from JavaScript, JSON text passed through as is, or the
+/// JSON text `lib/json-text.js` wrote of a value, sealed as that value.
 enum Payload {
     Value(Value),
     Text(String),
+    ValueText(String),
 }
 
 /// Everything a seal needs, read off the JavaScript thread's values; runs anywhere.
@@ -245,6 +427,18 @@ impl SealJob {
         Ok(match &self.payload {
             Payload::Value(value) => self.sealer.seal_at(value, now)?,
             Payload::Text(text) => self.sealer.seal_json_at(text, now)?,
+            Payload::ValueText(text) => {
+                // The text is what core writes of the value the native reader would have read
+                // (lib/json-text.js), so parsing it gives that value back, and `seal_at` checks
+                // and fails exactly as it does for the value.
+                let value: Value = serde_json::from_str(text).map_err(|error| {
+                    Failure::new(
+                        ErrorCode::Internal,
+                        format!("the JSON text of a value did not parse: {error}"),
+                    )
+                })?;
+                self.sealer.seal_at(&value, now)?
+            }
         })
     }
 }
@@ -277,6 +471,35 @@ impl UnsealJob {
             None => self.sealer.unseal(&self.token)?,
         })
     }
+
+    /// [`UnsealJob::run`] with the payload left as the JSON text it was sealed as (core checks
+    /// it exactly as `run` does, and fails the same way).
+    fn run_json(self) -> Outcome<polyseal::UnsealedJson> {
+        let now = self.now.unwrap_or_else(polyseal::clock::now_ms);
+        Ok(self.sealer.unseal_json_at(&self.token, now)?)
+    }
+}
+
+/// `{"data":…,"keyId":…,"issuedAt":…,"expiresAt":…,"needsReseal":…}`: an [`Unsealed`] as JSON
+/// text, the payload embedded as it was sealed (core checked that it is one JSON value), so
+/// `JSON.parse` builds the same object, fields in the same order, as napi builds an `Unsealed`.
+fn unsealed_json_text(opened: &polyseal::UnsealedJson) -> String {
+    use std::fmt::Write;
+
+    let time = |ms: Option<u64>| ms.map_or_else(|| "null".to_owned(), |ms| ms.to_string());
+    let mut out = String::with_capacity(opened.json.len() + 96);
+    out.push_str("{\"data\":");
+    out.push_str(&opened.json);
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
+        ",\"keyId\":{},\"issuedAt\":{},\"expiresAt\":{},\"needsReseal\":{}}}",
+        Value::from(opened.key_id.as_str()),
+        time(opened.issued_at),
+        time(opened.expires_at),
+        opened.needs_reseal,
+    );
+    out
 }
 
 pub fn unseal_job(
@@ -315,25 +538,26 @@ impl Task for SealTask {
     }
 }
 
-/// An unseal on the libuv thread pool; resolves to an `Unsealed`, or to the data alone.
+/// An unseal on the libuv thread pool; resolves to an `Unsealed`, or to the data alone, built
+/// from JSON text by `JSON.parse` (see [`JsonText`]).
 pub struct UnsealTask {
     pub job: Option<Outcome<UnsealJob>>,
     pub data_only: bool,
 }
 
 impl Task for UnsealTask {
-    type Output = Outcome<polyseal::Unsealed>;
-    type JsValue = Either<Unsealed, Json>;
+    type Output = Outcome<polyseal::UnsealedJson>;
+    type JsValue = JsonText;
 
     fn compute(&mut self) -> Result<Self::Output> {
         let job = self.job.take();
-        Ok(caught(|| job.ok_or_else(missing_job)??.run()))
+        Ok(caught(|| job.ok_or_else(missing_job)??.run_json()))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Self::JsValue> {
         match output {
-            Ok(opened) if self.data_only => Ok(Either::B(Json(opened.value))),
-            Ok(opened) => Ok(Either::A(opened.into())),
+            Ok(opened) if self.data_only => Ok(JsonText(opened.json)),
+            Ok(opened) => Ok(JsonText(unsealed_json_text(&opened))),
             Err(failure) => Err(throwable(&env, failure)),
         }
     }
@@ -373,10 +597,12 @@ pub fn unseal(
     token: Unknown,
     keyring: Unknown,
     options: Option<Unknown>,
-) -> Result<Json> {
+) -> Result<JsonText> {
     guard(&env, || {
         let (sealer, now) = module_sealer(&env, &keyring, options.as_ref())?;
-        Ok(Json(unseal_job(&env, sealer, &token, now)?.run()?.value))
+        Ok(JsonText(
+            unseal_job(&env, sealer, &token, now)?.run_json()?.json,
+        ))
     })
 }
 

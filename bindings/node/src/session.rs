@@ -377,11 +377,7 @@ impl SessionManager {
     #[napi(catch_unwind, ts_args_type = "session: Session, options?: CallOptions")]
     pub fn token(&self, env: Env, session: Unknown, options: Option<Unknown>) -> Result<String> {
         guard(&env, || {
-            let now = options::read_call(&env, options.as_ref(), "options")?;
-            let instance = session_arg(&env, &session)?;
-            instance.sync(&env, self.max_depth())?;
-            let mut state = lock(&instance.state)?;
-            Ok(self.inner.token_at(&mut state, now.unwrap_or_else(clock))?)
+            token(&self.inner, &env, &session, options.as_ref(), None)
         })
     }
 
@@ -435,19 +431,128 @@ impl SessionManager {
         patch: Option<&Unknown>,
         options: Option<&Unknown>,
     ) -> Outcome<WriteJob> {
-        let now = options::read_call(env, options, "options")?;
-        let instance = session_arg(env, session)?;
-        let patch = patch
-            .map(|patch| instance.merge(env, patch, self.max_depth()))
-            .transpose()?;
-        instance.sync(env, self.max_depth())?;
-        Ok(WriteJob {
-            manager: Arc::clone(&self.inner),
-            state: Arc::clone(&instance.state),
-            patch,
-            now,
-        })
+        write_job(&self.inner, env, session, patch, options, None)
     }
+}
+
+/// [`SessionManager::write_job`] for `manager`; with `data_text`, the JSON text
+/// `lib/json-text.js` wrote of `session.data` stands for reading the object.
+fn write_job(
+    manager: &Arc<CoreSessionManager>,
+    env: &Env,
+    session: &Unknown,
+    patch: Option<&Unknown>,
+    options: Option<&Unknown>,
+    data_text: Option<&Unknown>,
+) -> Outcome<WriteJob> {
+    let max_depth = manager.config().sealer.json.max_depth;
+    let now = options::read_call(env, options, "options")?;
+    let instance = session_arg(env, session)?;
+    let patch = patch
+        .map(|patch| instance.merge(env, patch, max_depth))
+        .transpose()?;
+    match data_text {
+        Some(text) => instance.sync_text(&options::string_arg(env, text, "session.data")?)?,
+        None => instance.sync(env, max_depth)?,
+    }
+    Ok(WriteJob {
+        manager: Arc::clone(manager),
+        state: Arc::clone(&instance.state),
+        patch,
+        now,
+    })
+}
+
+/// Internal: what `lib/json-text.js` needs of a `SessionManager`.
+#[napi(object, object_from_js = false)]
+pub struct SessionManagerHandle {
+    /// The manager, for `sessionSaveJson`, `sessionSaveJsonAsync` and `sessionTokenJson`.
+    #[napi(ts_type = "object")]
+    pub manager: External<Arc<CoreSessionManager>>,
+    /// The deepest nesting of session data the manager seals.
+    pub max_depth: u32,
+}
+
+/// Internal: `manager`'s core and nesting limit, for `lib/json-text.js`.
+#[napi(catch_unwind)]
+pub fn session_manager_handle(manager: &SessionManager) -> SessionManagerHandle {
+    SessionManagerHandle {
+        max_depth: u32::try_from(manager.max_depth()).unwrap_or(u32::MAX),
+        manager: External::new(Arc::clone(&manager.inner)),
+    }
+}
+
+// Internal: `SessionManager#save`, `#saveAsync` and `#token` with `session.data` given as the
+// JSON text `lib/json-text.js` wrote of it (the native reader's value, exactly), which core
+// parses instead of napi reading the object property by property.
+
+/// Internal: `SessionManager#save` with `session.data` as JSON text.
+#[napi(
+    catch_unwind,
+    ts_args_type = "manager: object, session: Session, data: string, options?: CallOptions"
+)]
+pub fn session_save_json(
+    env: Env,
+    manager: &External<Arc<CoreSessionManager>>,
+    session: Unknown,
+    data: Unknown,
+    options: Option<Unknown>,
+) -> Result<Vec<String>> {
+    guard(&env, || {
+        write_job(manager, &env, &session, None, options.as_ref(), Some(&data))?.run()
+    })
+}
+
+/// Internal: `SessionManager#saveAsync` with `session.data` as JSON text.
+#[napi(
+    catch_unwind,
+    ts_args_type = "manager: object, session: Session, data: string, options?: CallOptions",
+    ts_return_type = "Promise<string[]>"
+)]
+pub fn session_save_json_async(
+    env: Env,
+    manager: &External<Arc<CoreSessionManager>>,
+    session: Unknown,
+    data: Unknown,
+    options: Option<Unknown>,
+) -> AsyncTask<WriteTask> {
+    let job = caught(|| write_job(manager, &env, &session, None, options.as_ref(), Some(&data)));
+    AsyncTask::new(WriteTask(Some(job)))
+}
+
+/// Internal: `SessionManager#token` with `session.data` as JSON text.
+#[napi(
+    catch_unwind,
+    ts_args_type = "manager: object, session: Session, data: string, options?: CallOptions"
+)]
+pub fn session_token_json(
+    env: Env,
+    manager: &External<Arc<CoreSessionManager>>,
+    session: Unknown,
+    data: Unknown,
+    options: Option<Unknown>,
+) -> Result<String> {
+    guard(&env, || {
+        token(manager, &env, &session, options.as_ref(), Some(&data))
+    })
+}
+
+/// `SessionManager#token`; with `data_text`, as in [`write_job`].
+fn token(
+    manager: &CoreSessionManager,
+    env: &Env,
+    session: &Unknown,
+    options: Option<&Unknown>,
+    data_text: Option<&Unknown>,
+) -> Outcome<String> {
+    let now = options::read_call(env, options, "options")?;
+    let instance = session_arg(env, session)?;
+    match data_text {
+        Some(text) => instance.sync_text(&options::string_arg(env, text, "session.data")?)?,
+        None => instance.sync(env, manager.config().sealer.json.max_depth)?,
+    }
+    let mut state = lock(&instance.state)?;
+    Ok(manager.token_at(&mut state, now.unwrap_or_else(clock))?)
 }
 
 /// A loaded session: its id, times and state from core, its `data` a plain object to change.
@@ -596,8 +701,8 @@ impl Session {
             .map(|error| error_object(env, Failure::from(error.clone())))
             .transpose()
             .map_err(internal)?;
-        let data = convert::object_to_js(raw, session.data()).map_err(internal)?;
-        // SAFETY: `object_to_js` made an object of this env.
+        let data = convert::object_via_json(raw, session.data()).map_err(internal)?;
+        // SAFETY: `object_via_json` made an object of this env.
         let data = unsafe { Object::from_napi_value(raw, data) }.map_err(internal)?;
         Ok(Session {
             data: Some(data.create_ref().map_err(internal)?),
@@ -650,6 +755,22 @@ impl Session {
             .into_iter()
             .filter_map(|entry| Some((entry.name, entry.json?)))
             .collect())
+    }
+
+    /// [`Session::sync`] from the JSON text `lib/json-text.js` wrote of `data`: the value the
+    /// native reader would have read, so parsing it gives the same map.
+    fn sync_text(&self, text: &str) -> Outcome<()> {
+        if lock(&self.state)?.is_cleared() {
+            return Ok(());
+        }
+        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
+            return Err(Failure::new(
+                ErrorCode::Internal,
+                "the JSON text of session.data is not an object",
+            ));
+        };
+        *lock(&self.state)?.data_mut() = map;
+        Ok(())
     }
 
     /// Reads `data` into core's session, so the next core call sees the caller's changes. A

@@ -84,6 +84,8 @@ test('calling an async variant returns before the work is done', () => {
   started = performance.now()
   const pending = Array.from({ length: rounds }, () => bigSealer.unsealAsync(token, { now: NOW }))
   const callTime = performance.now() - started
-  assert.ok(callTime * 4 < syncTime, `async calls took ${callTime} ms, sync calls ${syncTime} ms`)
+  // Dispatching still reads the (large) token on this thread while the pool threads start on the
+  // first calls, and a sync unseal is cheap now (decrypt, check, JSON.parse): half is the margin.
+  assert.ok(callTime * 2 < syncTime, `async calls took ${callTime} ms, sync calls ${syncTime} ms`)
   return Promise.all(pending)
 })

@@ -66,6 +66,15 @@ const INTERNAL = [
   'formats',
   'ironDefaults',
   'registerErrorClass',
+  'registerJsonParse',
+  'sealJsonWith',
+  'sealValueJsonAsync',
+  'sealerHandle',
+  'sessionManagerHandle',
+  'sessionSaveJson',
+  'sessionSaveJsonAsync',
+  'sessionTokenJson',
+  'unsealPartsWith',
 ]
 
 test('the public surface is exactly the documented one, for require and import', () => {

@@ -93,6 +93,7 @@ const expiresAt: number | null = opened.expiresAt
 const needsReseal: boolean = opened.needsReseal
 const shown: string = sealer.format
 const fromText: string = sealer.sealJson('{"userId":1}', at)
+const asText: string = sealer.unsealJson(token, at)
 
 async function asyncUsage(): Promise<void> {
   const sealed: string = await sealer.sealAsync([1, 2])
@@ -261,6 +262,7 @@ export {
   chunked,
   clearing,
   fromText,
+  asText,
   headerBytes,
   httpDate,
   lines,

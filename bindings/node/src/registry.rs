@@ -1,0 +1,65 @@
+//! Functions `lib/index.js` hands the addon when it loads, kept per environment (the main thread
+//! and each worker load the addon separately).
+
+use napi::UnknownRef;
+use napi::bindgen_prelude::*;
+
+#[derive(Default)]
+struct Registered {
+    /// The `PolysealError` constructor (`registerErrorClass`).
+    error_class: Option<UnknownRef<false>>,
+    /// `JSON.parse` (`registerJsonParse`).
+    json_parse: Option<UnknownRef<false>>,
+}
+
+fn update(env: &Env, change: impl FnOnce(&mut Registered)) -> Result<()> {
+    if let Some(registered) = env.get_instance_data::<Registered>()? {
+        change(registered);
+        return Ok(());
+    }
+    let mut registered = Registered::default();
+    change(&mut registered);
+    env.set_instance_data(registered, (), |_| {})
+}
+
+fn function(env: &Env, value: &Unknown) -> Result<UnknownRef<false>> {
+    if value.get_type()? != ValueType::Function {
+        return Err(Error::new(Status::FunctionExpected, "expected a function"));
+    }
+    // SAFETY: a live value of this env.
+    unsafe { UnknownRef::<false>::from_napi_value(env.raw(), value.raw()) }
+}
+
+pub fn set_error_class(env: &Env, class: &Unknown) -> Result<()> {
+    let class = function(env, class)?;
+    update(env, |registered| registered.error_class = Some(class))
+}
+
+pub fn set_json_parse(env: &Env, parse: &Unknown) -> Result<()> {
+    let parse = function(env, parse)?;
+    update(env, |registered| registered.json_parse = Some(parse))
+}
+
+/// The registered `PolysealError` constructor, if any.
+pub fn error_class<'env>(env: &'env Env) -> Result<Option<Unknown<'env>>> {
+    let Some(registered) = env.get_instance_data::<Registered>()? else {
+        return Ok(None);
+    };
+    registered
+        .error_class
+        .as_ref()
+        .map(|class| class.get_value(env))
+        .transpose()
+}
+
+/// The registered `JSON.parse`, if any.
+pub fn json_parse<'env>(env: &'env Env) -> Result<Option<Unknown<'env>>> {
+    let Some(registered) = env.get_instance_data::<Registered>()? else {
+        return Ok(None);
+    };
+    registered
+        .json_parse
+        .as_ref()
+        .map(|parse| parse.get_value(env))
+        .transpose()
+}
