@@ -380,6 +380,14 @@ fn native_options(options: &SealerOptions) -> Result<NativeOptions> {
             format!("{name} applies only to the Fe26.2 formats"),
         ));
     }
+    // Fe26.2 spells "never expires" as ttl 0; native tokens spell it as no ttl. Refused here,
+    // not at the first seal, so a misconfigured sealer fails where it is built.
+    if options.ttl_ms == Some(0) {
+        return Err(fail(
+            ErrorCode::InvalidOption,
+            "ttl must be positive; omit it for a token that never expires",
+        ));
+    }
     Ok(NativeOptions {
         cookie_name: options.cookie_name.clone(),
         context: options.context.clone(),
@@ -623,7 +631,12 @@ mod tests {
             salt_reuse_ms: Some(1000),
             ..SealerOptions::default()
         };
+        let native_ttl_zero = SealerOptions {
+            ttl_ms: Some(0),
+            ..SealerOptions::default()
+        };
         let cases = [
+            (Format::Native, native_ttl_zero.clone()),
             (Format::H3V1, fe26_with_name),
             (Format::Native, native_with_iterations),
             (Format::Iron, fe26_with_ms_skew),
@@ -635,5 +648,7 @@ mod tests {
             let err = Sealer::with_options(ring(), format, options).unwrap_err();
             assert_eq!(err.code(), ErrorCode::InvalidOption, "{format}: {err}");
         }
+        // Fe26.2's ttl 0 means "never expires", as in iron.
+        assert!(Sealer::with_options(ring(), Format::H3V1, native_ttl_zero).is_ok());
     }
 }
