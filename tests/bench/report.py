@@ -663,10 +663,11 @@ def before_after(out: list[str], instructions: dict | str) -> None:
             title = "〃"
     w("")
     w("Bindings, measured with callgrind over the whole `node` process (payload A, instructions per "
-      "operation, a run of 5,001 operations minus a run of 1; includes V8's own work), before and after "
-      "the Node binding's JSON-text paths (commit 0904306) and the core's cheap `Sealer` clones and "
-      "`unseal_json_at` (commit 2a3cc5e): `seal` 54,715 → 38,418, `unseal` 55,306 → 34,683, "
-      "`sealJson` 18,269 → 15,461. Python (`python` process, same method, this code): `seal` 19,603 and "
+      "operation, a run of 5,001 operations minus a run of 1; includes V8's own work): the Node "
+      "binding's JSON-text paths (commits 854bb05 to 9388aa2: values written as JSON text in "
+      "JavaScript under the native reader's rules, the native reader kept for anything it would "
+      "refuse, results built by `JSON.parse`) took `unseal` from 60.8k to 31.1k instructions; "
+      "`seal` counts swing with V8's garbage collection, so its wall-clock rows speak for it. Python (`python` process, same method, this code): `seal` 19,603 and "
       "`unseal` 24,851 against the core's 7,549 and 14,705: the rest is the conversion between Python "
       "objects and `serde_json` values (with a copy of every string: the abi3 build for CPython ≥ 3.9 "
       "cannot borrow a `str`'s UTF-8) and releasing the GIL around the core call.")
