@@ -349,7 +349,9 @@ def build(results: Path) -> str:
       "machine only ever adds time, so the fastest batch is the least disturbed estimate of an "
       "operation's cost, and ratios of fastest batches hold up where medians swing with the load. The "
       "Rust targets use the interleaved pairs' fastest batches; medians (and for Rust the median of the "
-      "pairs' ratios and the instruction ratio) are shown beside every verdict.")
+      "pairs' ratios and the instruction ratio) are shown beside every verdict. Two-thread scaling "
+      "is judged the same way: the best two-thread round ÷ the best one-thread round of 1-second "
+      "rounds that alternate, with the median of the rounds' ratios beside it.")
     w("- `[IQR]` is the 25th–75th percentile of the samples, `range` their minimum–maximum. Token bytes "
       "are the length of the cookie value.")
     w("- polyseal's bindings are timed through their public APIs (Node `new Sealer(keyring, {format, cookieName, "
@@ -606,6 +608,18 @@ def build(results: Path) -> str:
     return "\n".join(out)
 
 
+def best_rounds_ratio(scaling: dict) -> float:
+    """Two threads' best round ÷ one thread's best round: as with batches, other work on the
+    machine only ever takes throughput away, and a second core busy elsewhere for a few
+    seconds pulls whole rounds down."""
+    return max(scaling["two_threads_ops_per_s"]) / max(scaling["one_thread_ops_per_s"])
+
+
+def scaling_text(scaling: dict) -> str:
+    return (f"**{best_rounds_ratio(scaling):.2f}×**, best rounds; median of rounds {scaling['ratio']:.2f}× "
+            "(per round: " + ", ".join(f"{r:.2f}" for r in scaling["ratio_per_round"]) + ")")
+
+
 def stats_text(stats: dict) -> str:
     return (f"{stats['entries']:,} of {stats['capacity']:,} entries, {stats['hits']:,} hits, "
             f"{stats['misses']:,} misses, {stats['insertions']:,} insertions, {stats['evictions']:,} evictions")
@@ -766,23 +780,21 @@ def targets(rust: Ecosystem, node: Ecosystem, python: Ecosystem, c: Ecosystem, l
                          "met" if diff < 1 else "not met"))
     if load:
         s, control = load["scaling"]["native"], load["scaling"]["floor"]
-        status, note = ("met", "") if s["ratio"] >= 1.8 else ("not met", "")
-        if status == "not met" and control["ratio"] < 1.8:
+        best = best_rounds_ratio(s)
+        status, note = ("met", "") if best >= 1.8 else ("not met", "")
+        if status == "not met" and best_rounds_ratio(control) < 1.8:
             # polyseal shares nothing between threads but the keyring; if the floor cannot scale
             # either, the second core was not there to be had.
             status = "inconclusive"
-            note = (f"; the floor control reached only {control['ratio']:.2f}×, so a second core was "
-                    "not free during the measurement")
-        rows.append(("Two threads ≥ 1.8× one thread (native seal + unseal)", f"{s['ratio']:.2f}×{note}", status))
+            note = (f"; the floor control reached only {best_rounds_ratio(control):.2f}×, so a second "
+                    "core was not free during the measurement")
+        rows.append(("Two threads ≥ 1.8× one thread (native seal + unseal)", scaling_text(s) + note, status))
         fe26 = load.get("fe26")
         if fe26:
             sc = fe26["h3v2_cached_scaling"]
-            status, note = ("met", "") if sc["ratio"] >= 1.8 else ("not met", "")
-            if status == "not met" and control["ratio"] < 1.8:
-                status = "inconclusive"
-                note = f"; the floor control reached only {control['ratio']:.2f}×"
+            status = "met" if best_rounds_ratio(sc) >= 1.8 else "not met"
             rows.append(("Two threads ≥ 1.8× one thread (cached h3-v2 unseals, shared keyring and cache)",
-                         f"{sc['ratio']:.2f}×{note}", status))
+                         scaling_text(sc), status))
         samples = [x["rss_kib"] for x in load["memory"]["samples"] if x["rss_kib"] is not None]
         settled = [x["rss_kib"] for x in load["memory"]["samples"] if x["cycles"] >= 100_000]
         if settled:
