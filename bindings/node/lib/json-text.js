@@ -173,6 +173,26 @@ function plainCallOptions(options) {
 }
 
 /**
+ * A per-object cache of the addon's handle for instances of `Class`, taken with `getHandle` on
+ * first use; undefined for anything else and for an object whose handle the addon refuses.
+ */
+function handleCache(Class, getHandle) {
+  const handles = new WeakMap()
+  return function handleOf(object) {
+    let handle = handles.get(object)
+    if (handle === undefined && object instanceof Class) {
+      try {
+        handle = getHandle(object)
+      } catch {
+        return undefined
+      }
+      handles.set(object, handle)
+    }
+    return handle
+  }
+}
+
+/**
  * Replaces `Sealer#seal`, `#sealAsync` and `#unseal` with their JSON-text forms (`unsealAsync`
  * and the module-level `unseal` build their results with JSON.parse natively); the native methods stay
  * available through `nativeMethods`, which the tests run side by side with the replacements.
@@ -193,19 +213,7 @@ function install(addon) {
 
   // Each Sealer's handle and nesting limit, taken on its first call; undefined for anything
   // that is not a Sealer, which the native methods then refuse as they always have.
-  const handles = new WeakMap()
-  function handleOf(sealer) {
-    let handle = handles.get(sealer)
-    if (handle === undefined && sealer instanceof Sealer) {
-      try {
-        handle = sealerHandle(sealer)
-      } catch {
-        return undefined
-      }
-      handles.set(sealer, handle)
-    }
-    return handle
-  }
+  const handleOf = handleCache(Sealer, sealerHandle)
 
   /** The JSON text of `data` when `options` allow the fast path, else undefined. */
   function fastText(handle, data, options) {
@@ -290,19 +298,7 @@ function installSessions(addon) {
     token: prototype.token,
   })
 
-  const handles = new WeakMap()
-  function handleOf(manager) {
-    let handle = handles.get(manager)
-    if (handle === undefined && manager instanceof SessionManager) {
-      try {
-        handle = sessionManagerHandle(manager)
-      } catch {
-        return undefined
-      }
-      handles.set(manager, handle)
-    }
-    return handle
-  }
+  const handleOf = handleCache(SessionManager, sessionManagerHandle)
 
   /**
    * The JSON text of `session.data` when the native method would read it (a live session,
