@@ -75,17 +75,26 @@ test('the event loop keeps turning while async unseals run', async () => {
   }
 })
 
-test('calling an async variant returns before the work is done', () => {
+test('calling an async variant returns before the work is done', async () => {
   const token = bigSealer.seal(bulky, { now: NOW })
   const rounds = 40
-  let started = performance.now()
-  for (let i = 0; i < rounds; i++) bigSealer.unseal(token, { now: NOW })
-  const syncTime = performance.now() - started
-  started = performance.now()
-  const pending = Array.from({ length: rounds }, () => bigSealer.unsealAsync(token, { now: NOW }))
-  const callTime = performance.now() - started
+  // Other work on the machine only ever adds time, so the fastest of a few attempts on each side
+  // is compared: one busy moment cannot fail the test.
+  let fastestSync = Infinity
+  let fastestCalls = Infinity
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let started = performance.now()
+    for (let i = 0; i < rounds; i++) bigSealer.unseal(token, { now: NOW })
+    fastestSync = Math.min(fastestSync, performance.now() - started)
+    started = performance.now()
+    const pending = Array.from({ length: rounds }, () => bigSealer.unsealAsync(token, { now: NOW }))
+    fastestCalls = Math.min(fastestCalls, performance.now() - started)
+    await Promise.all(pending)
+  }
   // Dispatching still reads the (large) token on this thread while the pool threads start on the
   // first calls, and a sync unseal is cheap now (decrypt, check, JSON.parse): half is the margin.
-  assert.ok(callTime * 2 < syncTime, `async calls took ${callTime} ms, sync calls ${syncTime} ms`)
-  return Promise.all(pending)
+  assert.ok(
+    fastestCalls * 2 < fastestSync,
+    `async calls took ${fastestCalls} ms at the fastest, sync calls ${fastestSync} ms`,
+  )
 })
