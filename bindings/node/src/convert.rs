@@ -147,7 +147,7 @@ impl Reader<'_> {
                 json_number(number).map(Value::Number).ok_or_else(|| {
                     Located::from(Failure::new(
                         ErrorCode::InvalidJson,
-                        format!("the number {number} has no JSON form"),
+                        format!("the number {} has no JSON form", js_spelling(number)),
                     ))
                 })
             }
@@ -690,6 +690,17 @@ pub fn define(
         data: ptr::null_mut(),
     };
     check_status!(unsafe { sys::napi_define_properties(env, object, 1, &property) })
+}
+
+/// How JavaScript prints a number JSON cannot hold (Rust would print `inf`).
+fn js_spelling(number: f64) -> &'static str {
+    if number.is_nan() {
+        "NaN"
+    } else if number > 0.0 {
+        "Infinity"
+    } else {
+        "-Infinity"
+    }
 }
 
 #[cfg(test)]

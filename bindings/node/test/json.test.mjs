@@ -107,6 +107,11 @@ test('errors say where in the value the problem is', () => {
   assert.match(error.message, /^data\.user\.roles\[1\]: a bigint/)
   const quoted = throwsCode(() => sealer.seal({ 'a b': [NaN] }), 'INVALID_JSON')
   assert.match(quoted.message, /^data\["a b"\]\[0\]: the number NaN/)
+  // Numbers are named as JavaScript spells them.
+  const infinite = throwsCode(() => sealer.seal({ n: [1, -Infinity] }), 'INVALID_JSON')
+  assert.match(infinite.message, /^data\.n\[1\]: the number -Infinity has no JSON form/)
+  const positive = throwsCode(() => sealer.seal([Infinity]), 'INVALID_JSON')
+  assert.match(positive.message, /^data\[0\]: the number Infinity has no JSON form/)
 })
 
 test('nesting is bounded: deep and cyclic values fail cleanly', () => {
