@@ -141,6 +141,9 @@ impl SessionManager {
     pub fn new(keyring: Keyring, config: SessionConfig) -> Result<SessionManager> {
         config.validate()?;
         let mut sealer_options = config.sealer.clone();
+        // Session lifetimes decide every token's expiry; a ttl in the sealer options is unused
+        // (and a native sealer would refuse a ttl of 0 that means nothing here).
+        sealer_options.ttl_ms = None;
         if config.format == Format::Native {
             sealer_options.cookie_name = config.cookie_name.clone();
         }

@@ -54,6 +54,28 @@ fn an_untouched_new_session_writes_nothing_unless_configured() {
 }
 
 #[test]
+fn a_ttl_in_the_sealer_options_is_ignored() {
+    for ttl_ms in [Some(0), Some(1)] {
+        let mut config = SessionConfig::for_format(Format::Native);
+        config.max_age_s = Some(3600);
+        config.sealer.ttl_ms = ttl_ms;
+        let manager = manager(config);
+        let mut session = manager.load_at("", NOW);
+        let lines = manager
+            .update_at(&mut session, &patch(json!({"a": 1})), NOW)
+            .unwrap();
+        // The token outlives the sealer's 1 ms ttl: max_age decides.
+        let later = manager.load_at(&cookie_header(&lines), NOW + 60_000);
+        assert!(
+            later.rejection().is_none(),
+            "{ttl_ms:?}: {:?}",
+            later.rejection()
+        );
+        assert_eq!(later.data().get("a"), Some(&json!(1)));
+    }
+}
+
+#[test]
 fn update_writes_a_cookie_that_loads_back() {
     let manager = native();
     let mut session = manager.load_at("other=1", NOW);
