@@ -160,6 +160,11 @@ export declare class SessionManager {
    * header transport (h3's `x-h3-session`).
    */
   token(session: Session, options?: CallOptions): string
+  /**
+   * `token` on the libuv thread pool: an `h3-v2` token derives two keys with 8192 PBKDF2
+   * iterations each, which must not block the event loop.
+   */
+  tokenAsync(session: Session, options?: CallOptions): Promise<string>
   /** The format, cookie name and key ids: a manager never serializes its secrets. */
   toJSON(): SessionManagerInfo
 }
@@ -558,6 +563,9 @@ export declare function sessionSaveJsonAsync(manager: object, session: Session, 
 
 /** Internal: `SessionManager#token` with `session.data` as JSON text. */
 export declare function sessionTokenJson(manager: object, session: Session, data: string, options?: CallOptions): string
+
+/** Internal: `SessionManager#tokenAsync` with `session.data` as JSON text. */
+export declare function sessionTokenJsonAsync(manager: object, session: Session, data: string, options?: CallOptions): Promise<string>
 
 /** One `Set-Cookie` line: `setCookie('session', token, { path: '/', secure: true })`. */
 export declare function setCookie(name: string, value: string, options?: CookieOptions): string

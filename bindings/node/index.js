@@ -869,6 +869,7 @@ module.exports.sessionManagerHandle = nativeBinding.sessionManagerHandle
 module.exports.sessionSaveJson = nativeBinding.sessionSaveJson
 module.exports.sessionSaveJsonAsync = nativeBinding.sessionSaveJsonAsync
 module.exports.sessionTokenJson = nativeBinding.sessionTokenJson
+module.exports.sessionTokenJsonAsync = nativeBinding.sessionTokenJsonAsync
 module.exports.setCookie = nativeBinding.setCookie
 module.exports.unseal = nativeBinding.unseal
 module.exports.unsealAsync = nativeBinding.unsealAsync

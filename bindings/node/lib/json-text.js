@@ -1,6 +1,6 @@
 'use strict'
 // Sealing and unsealing through JSON text: `Sealer#seal`, `#sealAsync`, `#unseal`, and
-// `SessionManager#save`, `#saveAsync`, `#token` for `session.data`.
+// `SessionManager#save`, `#saveAsync`, `#token`, `#tokenAsync` for `session.data`.
 //
 // Every call into the addon costs far more than a property read in JavaScript, so reading a value
 // property by property through Node-API (src/convert.rs) costs more than sealing it, and building
@@ -283,19 +283,27 @@ function install(addon) {
 }
 
 /**
- * Replaces `SessionManager#save`, `#saveAsync` and `#token` with forms that hand core the JSON
+ * Replaces `SessionManager#save`, `#saveAsync`, `#token` and `#tokenAsync` with forms that hand core the JSON
  * text of `session.data` instead of having the native reader read the object (loading builds
  * `session.data` with JSON.parse natively). `update` and `updateAsync` merge the patch into the
  * data natively first, and keep the native reader.
  */
 function installSessions(addon) {
-  const { Session, SessionManager, sessionManagerHandle, sessionSaveJson, sessionSaveJsonAsync, sessionTokenJson } =
-    addon
+  const {
+    Session,
+    SessionManager,
+    sessionManagerHandle,
+    sessionSaveJson,
+    sessionSaveJsonAsync,
+    sessionTokenJson,
+    sessionTokenJsonAsync,
+  } = addon
   const { prototype } = SessionManager
   const native = Object.freeze({
     save: prototype.save,
     saveAsync: prototype.saveAsync,
     token: prototype.token,
+    tokenAsync: prototype.tokenAsync,
   })
 
   const handleOf = handleCache(SessionManager, sessionManagerHandle)
@@ -335,7 +343,14 @@ function installSessions(addon) {
     return native.token.call(this, session, options)
   }
 
-  for (const [name, value] of Object.entries({ save, saveAsync, token })) {
+  function tokenAsync(session, options) {
+    const handle = handleOf(this)
+    const text = dataText(handle, session, options)
+    if (text !== undefined) return sessionTokenJsonAsync(handle.manager, session, text, options)
+    return native.tokenAsync.call(this, session, options)
+  }
+
+  for (const [name, value] of Object.entries({ save, saveAsync, token, tokenAsync })) {
     Object.defineProperty(value, 'length', { value: native[name].length })
     Object.defineProperty(prototype, name, { value, writable: true, configurable: true })
   }

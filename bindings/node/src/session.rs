@@ -377,8 +377,25 @@ impl SessionManager {
     #[napi(catch_unwind, ts_args_type = "session: Session, options?: CallOptions")]
     pub fn token(&self, env: Env, session: Unknown, options: Option<Unknown>) -> Result<String> {
         guard(&env, || {
-            token(&self.inner, &env, &session, options.as_ref(), None)
+            token_job(&self.inner, &env, &session, options.as_ref(), None)?.run()
         })
+    }
+
+    /// `token` on the libuv thread pool: an `h3-v2` token derives two keys with 8192 PBKDF2
+    /// iterations each, which must not block the event loop.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "session: Session, options?: CallOptions",
+        ts_return_type = "Promise<string>"
+    )]
+    pub fn token_async(
+        &self,
+        env: Env,
+        session: Unknown,
+        options: Option<Unknown>,
+    ) -> AsyncTask<TokenTask> {
+        let job = caught(|| token_job(&self.inner, &env, &session, options.as_ref(), None));
+        AsyncTask::new(TokenTask(Some(job)))
     }
 
     /// The format, cookie name and key ids: a manager never serializes its secrets.
@@ -533,26 +550,47 @@ pub fn session_token_json(
     options: Option<Unknown>,
 ) -> Result<String> {
     guard(&env, || {
-        token(manager, &env, &session, options.as_ref(), Some(&data))
+        token_job(manager, &env, &session, options.as_ref(), Some(&data))?.run()
     })
 }
 
-/// `SessionManager#token`; with `data_text`, as in [`write_job`].
-fn token(
-    manager: &CoreSessionManager,
+/// Internal: `SessionManager#tokenAsync` with `session.data` as JSON text.
+#[napi(
+    catch_unwind,
+    ts_args_type = "manager: object, session: Session, data: string, options?: CallOptions",
+    ts_return_type = "Promise<string>"
+)]
+pub fn session_token_json_async(
+    env: Env,
+    manager: &External<Arc<CoreSessionManager>>,
+    session: Unknown,
+    data: Unknown,
+    options: Option<Unknown>,
+) -> AsyncTask<TokenTask> {
+    let job = caught(|| token_job(manager, &env, &session, options.as_ref(), Some(&data)));
+    AsyncTask::new(TokenTask(Some(job)))
+}
+
+/// Reads everything `SessionManager#token` needs on the JavaScript thread; with `data_text`,
+/// as in [`write_job`].
+fn token_job(
+    manager: &Arc<CoreSessionManager>,
     env: &Env,
     session: &Unknown,
     options: Option<&Unknown>,
     data_text: Option<&Unknown>,
-) -> Outcome<String> {
+) -> Outcome<TokenJob> {
     let now = options::read_call(env, options, "options")?;
     let instance = session_arg(env, session)?;
     match data_text {
         Some(text) => instance.sync_text(&options::string_arg(env, text, "session.data")?)?,
         None => instance.sync(env, manager.config().sealer.json.max_depth)?,
     }
-    let mut state = lock(&instance.state)?;
-    Ok(manager.token_at(&mut state, now.unwrap_or_else(clock))?)
+    Ok(TokenJob {
+        manager: Arc::clone(manager),
+        state: Arc::clone(&instance.state),
+        now,
+    })
 }
 
 /// A loaded session: its id, times and state from core, its `data` a plain object to change.
@@ -894,6 +932,38 @@ impl WriteJob {
             Some(patch) => self.manager.update_at(&mut session, patch, now)?,
             None => self.manager.save_at(&mut session, now)?,
         })
+    }
+}
+
+/// Everything a token needs once the data is read; runs anywhere.
+pub struct TokenJob {
+    manager: Arc<CoreSessionManager>,
+    state: Arc<Mutex<CoreSession>>,
+    now: Option<u64>,
+}
+
+impl TokenJob {
+    fn run(self) -> Outcome<String> {
+        let now = self.now.unwrap_or_else(clock);
+        let mut session = lock(&self.state)?;
+        Ok(self.manager.token_at(&mut session, now)?)
+    }
+}
+
+/// A token on the libuv thread pool.
+pub struct TokenTask(Option<Outcome<TokenJob>>);
+
+impl Task for TokenTask {
+    type Output = Outcome<String>;
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let job = self.0.take();
+        Ok(caught(|| job.ok_or_else(missing_job)??.run()))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<String> {
+        output.map_err(|failure| throwable(&env, failure))
     }
 }
 

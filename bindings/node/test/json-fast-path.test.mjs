@@ -655,7 +655,7 @@ function sessionOf(manager, cookie, data) {
   return session
 }
 
-test('sessions: save, saveAsync and token give what the native reader gives', async () => {
+test('sessions: save, saveAsync, token and tokenAsync give what the native reader gives', async () => {
   const stored = ironSealer.seal({ kept: [1, 2.5, -0, 'x'], n: 2 ** 60 }, AT)
   for (let seed = 1; seed <= 400; seed++) {
     for (const [name, manager] of Object.entries(MANAGERS)) {
@@ -681,6 +681,15 @@ test('sessions: save, saveAsync and token give what the native reader gives', as
         await settle(manager.saveAsync(fast, AT)),
         await settle(nativeSessions.saveAsync.call(manager, slow, AT)),
         `${where}: saveAsync`,
+      )
+      const tokenText = (token) => ({ text: native.unsealJson.call(ironSealer, token, AT) })
+      const settleToken = (promise) => promise.then(tokenText, errorOutcome)
+      const fastToken = sessionOf(manager, cookie, change && build([]))
+      const slowToken = sessionOf(manager, cookie, change && build([]))
+      assert.deepEqual(
+        await settleToken(manager.tokenAsync(fastToken, AT)),
+        await settleToken(nativeSessions.tokenAsync.call(manager, slowToken, AT)),
+        `${where}: tokenAsync`,
       )
     }
   }

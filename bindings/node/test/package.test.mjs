@@ -74,6 +74,7 @@ const INTERNAL = [
   'sessionSaveJson',
   'sessionSaveJsonAsync',
   'sessionTokenJson',
+  'sessionTokenJsonAsync',
   'unsealPartsWith',
 ]
 

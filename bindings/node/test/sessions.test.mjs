@@ -149,6 +149,7 @@ test('clear deletes the cookie; the session is terminal and its data empty', asy
   throwsCode(() => native.update(session, { b: 2 }, { now: NOW }), 'SESSION_CLEARED')
   assert.deepEqual(session.data, {}, 'a refused update does not touch the data')
   await rejectsCode(native.saveAsync(session, { now: NOW }), 'SESSION_CLEARED')
+  await rejectsCode(native.tokenAsync(session, { now: NOW }), 'SESSION_CLEARED')
   await rejectsCode(native.updateAsync(session, { b: 2 }, { now: NOW }), 'SESSION_CLEARED')
   session.data.late = true
   throwsCode(() => native.save(session, { now: NOW }), 'SESSION_CLEARED')
@@ -339,4 +340,25 @@ test('a manager takes every keyring form', () => {
     assert.deepEqual(manager.load(header, { now: NOW }).data, { ok: true })
   }
   throwsCode(() => new SessionManager(42), 'INVALID_ARGUMENT')
+})
+
+test('tokenAsync seals on the libuv pool: the event loop runs while h3-v2 derives its keys', async () => {
+  const slow = new SessionManager(PW1, { format: 'h3-v2', iterations: 400_000, sessionHeader: 'x-h3-session' })
+  const session = slow.load(null, { now: NOW })
+  session.data.who = 'async'
+  let ticks = 0
+  const timer = setInterval(() => {
+    ticks += 1
+  }, 1)
+  let token
+  try {
+    token = await slow.tokenAsync(session, { now: NOW })
+  } finally {
+    clearInterval(timer)
+  }
+  // Had the derivations run on this thread, no timer could have fired before the Promise settled.
+  assert.ok(ticks >= 1, 'no timer tick while the token was sealed')
+  const back = slow.load(null, { sessionHeader: token, now: NOW })
+  assert.deepEqual([back.id, back.data], [session.id, { who: 'async' }])
+  await rejectsCode(slow.tokenAsync(session, { now: 'soon' }), 'INVALID_ARGUMENT')
 })

@@ -210,6 +210,7 @@ session.data.visits = 1
 session.data = { replaced: true }
 const sessionLines: string[] = sessions.update(session, { a: 1 }, at).concat(sessions.save(session))
 const sessionToken: string = sessions.token(session)
+const sessionTokenLater: Promise<string> = sessions.tokenAsync(session, at)
 const cleared: string[] = sessions.clear(session)
 const rejectionCode: ErrorCodeName | undefined = session.rejection?.code
 const sessionFields: [string, number, number | null, boolean, boolean, boolean] = [
@@ -258,6 +259,7 @@ export {
   sessionInfo,
   sessionLines,
   sessionToken,
+  sessionTokenLater,
   asyncUsage,
   chunked,
   clearing,
