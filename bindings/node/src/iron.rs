@@ -21,7 +21,7 @@ use crate::convert::Text;
 use crate::error::{Failure, Outcome};
 use crate::keyring;
 use crate::options::{self, SealerOptions, signed, whole};
-use crate::sealer::{SealTask, UnsealTask, build_sealer, caught, seal_job, unseal_job};
+use crate::sealer::{PoolTask, SealTask, UnsealTask, build_sealer, caught, seal_job, unseal_job};
 
 /// iron's published defaults (`Iron.defaults`): one PBKDF2 iteration, 256-bit salts.
 const DEFAULT_ITERATIONS: u32 = 1;
@@ -104,7 +104,7 @@ pub fn seal_iron(
         let sealer = build_sealer(keyring, Some(read_options(&env, options.as_ref())?))?;
         seal_job(&env, sealer, &object, None)
     });
-    AsyncTask::new(SealTask(Some(job)))
+    AsyncTask::new(PoolTask(Some(job)))
 }
 
 /// Unseals like iron-webcrypto's `unseal(sealed, password, options)`: `password` is one secret

@@ -158,7 +158,7 @@ impl Sealer {
         options: Option<Unknown>,
     ) -> AsyncTask<SealTask> {
         let job = caught(|| self.seal_job(&env, &data, options.as_ref()));
-        AsyncTask::new(SealTask(Some(job)))
+        AsyncTask::new(PoolTask(Some(job)))
     }
 
     /// `sealJson` on the libuv thread pool.
@@ -174,7 +174,7 @@ impl Sealer {
         options: Option<Unknown>,
     ) -> AsyncTask<SealTask> {
         let job = caught(|| self.seal_json_job(&env, &json, options.as_ref()));
-        AsyncTask::new(SealTask(Some(job)))
+        AsyncTask::new(PoolTask(Some(job)))
     }
 
     /// Unseals on the libuv thread pool.
@@ -329,7 +329,7 @@ pub fn seal_value_json_async(
         }
         Ok(job)
     });
-    AsyncTask::new(SealTask(Some(job)))
+    AsyncTask::new(PoolTask(Some(job)))
 }
 
 /// Internal: `Sealer#unseal` on the sealer of `handle` (`sealerHandle(sealer).sealer`), in
@@ -421,7 +421,9 @@ pub struct SealJob {
     now: Option<u64>,
 }
 
-impl SealJob {
+impl PoolJob for SealJob {
+    type Output = String;
+
     fn run(self) -> Outcome<String> {
         let now = self.now.unwrap_or_else(polyseal::clock::now_ms);
         Ok(match &self.payload {
@@ -521,22 +523,34 @@ pub fn missing_job() -> Failure {
     Failure::new(ErrorCode::Internal, "the task ran twice")
 }
 
-/// A seal on the libuv thread pool. Holds the argument failure, if any, so that it rejects.
-pub struct SealTask(pub Option<Outcome<SealJob>>);
+/// Work that runs anywhere once its arguments are read on the JavaScript thread, and settles
+/// with what it returns.
+pub trait PoolJob: Send + 'static {
+    type Output: ToNapiValue + TypeName + Send + 'static;
 
-impl Task for SealTask {
-    type Output = Outcome<String>;
-    type JsValue = String;
+    fn run(self) -> Outcome<Self::Output>;
+}
+
+/// A [`PoolJob`] on the libuv thread pool. Holds the argument failure, if any, so that it
+/// rejects.
+pub struct PoolTask<J>(pub Option<Outcome<J>>);
+
+impl<J: PoolJob> Task for PoolTask<J> {
+    type Output = Outcome<J::Output>;
+    type JsValue = J::Output;
 
     fn compute(&mut self) -> Result<Self::Output> {
         let job = self.0.take();
         Ok(caught(|| job.ok_or_else(missing_job)??.run()))
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<String> {
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<J::Output> {
         output.map_err(|failure| throwable(&env, failure))
     }
 }
+
+/// A seal on the libuv thread pool.
+pub type SealTask = PoolTask<SealJob>;
 
 /// An unseal on the libuv thread pool; resolves to an `Unsealed`, or to the data alone, built
 /// from JSON text by `JSON.parse` (see [`JsonText`]).
@@ -622,7 +636,7 @@ pub fn seal_async(
         let (sealer, now) = module_sealer(&env, &keyring, options.as_ref())?;
         seal_job(&env, sealer, &data, now)
     });
-    AsyncTask::new(SealTask(Some(job)))
+    AsyncTask::new(PoolTask(Some(job)))
 }
 
 /// `unseal` on the libuv thread pool.

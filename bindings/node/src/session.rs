@@ -28,7 +28,7 @@ use crate::cookie;
 use crate::error::{Failure, Outcome, error_object, guard, throwable};
 use crate::keyring::{self, KeyringInfo, keyring_arg};
 use crate::options::{self, is_nullish, whole};
-use crate::sealer::{caught, missing_job};
+use crate::sealer::{PoolJob, PoolTask, caught, missing_job};
 
 /// How a `SessionManager` loads, seals and writes sessions. Every field is optional; unset
 /// keeps the format's default (`docs/SESSIONS.md`). Lifetimes are in seconds, `skew` in ms.
@@ -313,7 +313,7 @@ impl SessionManager {
         options: Option<Unknown>,
     ) -> AsyncTask<WriteTask> {
         let job = caught(|| self.write_job(&env, &session, Some(&patch), options.as_ref()));
-        AsyncTask::new(WriteTask(Some(job)))
+        AsyncTask::new(PoolTask(Some(job)))
     }
 
     /// The `Set-Cookie` lines that persist the session: `[]` when nothing needs writing (no
@@ -344,7 +344,7 @@ impl SessionManager {
         options: Option<Unknown>,
     ) -> AsyncTask<WriteTask> {
         let job = caught(|| self.write_job(&env, &session, None, options.as_ref()));
-        AsyncTask::new(WriteTask(Some(job)))
+        AsyncTask::new(PoolTask(Some(job)))
     }
 
     /// Clears the session: the lines that delete the cookie and every chunk. The session is
@@ -395,7 +395,7 @@ impl SessionManager {
         options: Option<Unknown>,
     ) -> AsyncTask<TokenTask> {
         let job = caught(|| token_job(&self.inner, &env, &session, options.as_ref(), None));
-        AsyncTask::new(TokenTask(Some(job)))
+        AsyncTask::new(PoolTask(Some(job)))
     }
 
     /// The format, cookie name and key ids: a manager never serializes its secrets.
@@ -534,7 +534,7 @@ pub fn session_save_json_async(
     options: Option<Unknown>,
 ) -> AsyncTask<WriteTask> {
     let job = caught(|| write_job(manager, &env, &session, None, options.as_ref(), Some(&data)));
-    AsyncTask::new(WriteTask(Some(job)))
+    AsyncTask::new(PoolTask(Some(job)))
 }
 
 /// Internal: `SessionManager#token` with `session.data` as JSON text.
@@ -568,7 +568,7 @@ pub fn session_token_json_async(
     options: Option<Unknown>,
 ) -> AsyncTask<TokenTask> {
     let job = caught(|| token_job(manager, &env, &session, options.as_ref(), Some(&data)));
-    AsyncTask::new(TokenTask(Some(job)))
+    AsyncTask::new(PoolTask(Some(job)))
 }
 
 /// Reads everything `SessionManager#token` needs on the JavaScript thread; with `data_text`,
@@ -924,7 +924,9 @@ pub struct WriteJob {
     now: Option<u64>,
 }
 
-impl WriteJob {
+impl PoolJob for WriteJob {
+    type Output = Vec<String>;
+
     fn run(self) -> Outcome<Vec<String>> {
         let now = self.now.unwrap_or_else(clock);
         let mut session = lock(&self.state)?;
@@ -942,7 +944,9 @@ pub struct TokenJob {
     now: Option<u64>,
 }
 
-impl TokenJob {
+impl PoolJob for TokenJob {
+    type Output = String;
+
     fn run(self) -> Outcome<String> {
         let now = self.now.unwrap_or_else(clock);
         let mut session = lock(&self.state)?;
@@ -951,35 +955,7 @@ impl TokenJob {
 }
 
 /// A token on the libuv thread pool.
-pub struct TokenTask(Option<Outcome<TokenJob>>);
-
-impl Task for TokenTask {
-    type Output = Outcome<String>;
-    type JsValue = String;
-
-    fn compute(&mut self) -> Result<Self::Output> {
-        let job = self.0.take();
-        Ok(caught(|| job.ok_or_else(missing_job)??.run()))
-    }
-
-    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<String> {
-        output.map_err(|failure| throwable(&env, failure))
-    }
-}
+pub type TokenTask = PoolTask<TokenJob>;
 
 /// A save or update on the libuv thread pool.
-pub struct WriteTask(Option<Outcome<WriteJob>>);
-
-impl Task for WriteTask {
-    type Output = Outcome<Vec<String>>;
-    type JsValue = Vec<String>;
-
-    fn compute(&mut self) -> Result<Self::Output> {
-        let job = self.0.take();
-        Ok(caught(|| job.ok_or_else(missing_job)??.run()))
-    }
-
-    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Vec<String>> {
-        output.map_err(|failure| throwable(&env, failure))
-    }
-}
+pub type WriteTask = PoolTask<WriteJob>;
