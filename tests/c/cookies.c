@@ -20,20 +20,7 @@
 
 #include "check.h"
 #include "json.h"
-
-static bool u64_of(const json *value, uint64_t *out) {
-    char *end;
-    if (value == NULL || value->kind != J_NUMBER || value->text[0] == '-') return false;
-    *out = strtoull(value->text, &end, 10);
-    return *end == '\0';
-}
-
-static bool i64_of(const json *value, int64_t *out) {
-    char *end;
-    if (value == NULL || value->kind != J_NUMBER) return false;
-    *out = strtoll(value->text, &end, 10);
-    return *end == '\0';
-}
+#include "cookie_options.h"
 
 /* The text of a string member, with its length; false when absent or not a string. */
 static bool text_of(const json *c, const char *key, const char **text, size_t *len) {
@@ -58,37 +45,16 @@ static polyseal_status options_of(const json *c, polyseal_cookie_options **out, 
     CHECK_OK(status);
     *out = o;
     for (size_t i = 0; spec != NULL && i < spec->len && status == POLYSEAL_STATUS_OK; i++) {
-        const char *key = spec->keys[i];
-        const json *v = &spec->items[i];
-        uint64_t u;
-        int64_t n;
-        if (strcmp(key, "maxAge") == 0 && i64_of(v, &n)) {
-            status = polyseal_cookie_options_set_max_age(o, n);
-        } else if (strcmp(key, "expiresMs") == 0 && u64_of(v, &u)) {
-            status = polyseal_cookie_options_set_expires_ms(o, u);
-        } else if (strcmp(key, "domain") == 0 && json_str(v)) {
-            status = polyseal_cookie_options_set_domain(o, v->text, v->len);
-        } else if (strcmp(key, "path") == 0 && json_str(v)) {
-            status = polyseal_cookie_options_set_path(o, v->text, v->len);
-        } else if (strcmp(key, "secure") == 0 && v->kind == J_BOOL) {
-            status = polyseal_cookie_options_set_secure(o, v->boolean);
-        } else if (strcmp(key, "httpOnly") == 0 && v->kind == J_BOOL) {
-            status = polyseal_cookie_options_set_http_only(o, v->boolean);
-        } else if (strcmp(key, "sameSite") == 0 && json_str(v)) {
-            status = polyseal_cookie_options_set_same_site(o, v->text, v->len);
-        } else if (strcmp(key, "partitioned") == 0 && v->kind == J_BOOL) {
-            status = polyseal_cookie_options_set_partitioned(o, v->boolean);
-        } else if (strcmp(key, "priority") == 0 && json_str(v)) {
-            status = polyseal_cookie_options_set_priority(o, v->text, v->len);
-        } else {
-            fprintf(stderr, "  unsupported option %s\n", key);
+        bool known;
+        status = set_cookie_option(o, spec->keys[i], &spec->items[i], &known);
+        if (!known) {
             *broken = true;
-            return POLYSEAL_STATUS_INVALID_ARGUMENT;
+            return status;
         }
     }
     if (status == POLYSEAL_STATUS_OK && json_get(c, "expiresAt") != NULL) {
         uint64_t expires, now;
-        if (!u64_of(json_get(c, "expiresAt"), &expires) || !u64_of(json_get(c, "now"), &now)) {
+        if (!json_u64(json_get(c, "expiresAt"), &expires) || !json_u64(json_get(c, "now"), &now)) {
             *broken = true;
             return POLYSEAL_STATUS_INVALID_ARGUMENT;
         }
@@ -199,7 +165,7 @@ static bool run_case(const json *c) {
         if (name == NULL || style == NULL || scheme == NULL || v == NULL) goto done;
         if (previous != NULL) {
             const json *w = json_get(previous, "whole");
-            if (w == NULL || w->kind != J_BOOL || !u64_of(json_get(previous, "chunks"), &chunks)) {
+            if (w == NULL || w->kind != J_BOOL || !json_u64(json_get(previous, "chunks"), &chunks)) {
                 goto done;
             }
             whole = w->boolean;
@@ -229,7 +195,7 @@ static bool run_case(const json *c) {
             goto done;
         }
         status = polyseal_chunk_state(input, name, name_len, scheme, scheme_len, &whole, &chunks);
-        ok = status == POLYSEAL_STATUS_OK && u64_of(json_get(state, "chunks"), &want_chunks) &&
+        ok = status == POLYSEAL_STATUS_OK && json_u64(json_get(state, "chunks"), &want_chunks) &&
              json_get(state, "whole") != NULL && json_get(state, "whole")->kind == J_BOOL &&
              whole == json_get(state, "whole")->boolean && chunks == want_chunks;
         if (status == POLYSEAL_STATUS_OK) {
@@ -244,10 +210,10 @@ static bool run_case(const json *c) {
         size_t length = SIZE_MAX;
         input = pairs_of(json_get(c, "cookies"));
         if (input == NULL) goto done;
-        if (json_get(c, "limit") != NULL && !u64_of(json_get(c, "limit"), &limit)) goto done;
+        if (json_get(c, "limit") != NULL && !json_u64(json_get(c, "limit"), &limit)) goto done;
         status = polyseal_cookie_header_budget(input, (size_t)limit, &length);
         untouched = length == SIZE_MAX;
-        ok = !valid || (status == POLYSEAL_STATUS_OK && u64_of(json_get(c, "length"), &want) &&
+        ok = !valid || (status == POLYSEAL_STATUS_OK && json_u64(json_get(c, "length"), &want) &&
                         length == want);
     } else {
         fprintf(stderr, "  unsupported op %s\n", op);
@@ -280,7 +246,7 @@ int main(int argc, char **argv) {
     const json *tests = json_get(doc, "tests");
     CHECK(doc != NULL);
     CHECK(tests != NULL && tests->kind == J_ARRAY);
-    CHECK(u64_of(json_get(doc, "numberOfTests"), &expected));
+    CHECK(json_u64(json_get(doc, "numberOfTests"), &expected));
     for (size_t i = 0; tests != NULL && i < tests->len; i++) {
         const json *c = &tests->items[i];
         bool ok = run_case(c);

@@ -283,6 +283,20 @@ const char *json_str(const json *value) {
     return value != NULL && value->kind == J_STRING ? value->text : NULL;
 }
 
+bool json_u64(const json *value, uint64_t *out) {
+    char *end;
+    if (value == NULL || value->kind != J_NUMBER || value->text[0] == '-') return false;
+    *out = strtoull(value->text, &end, 10);
+    return *end == '\0';
+}
+
+bool json_i64(const json *value, int64_t *out) {
+    char *end;
+    if (value == NULL || value->kind != J_NUMBER) return false;
+    *out = strtoll(value->text, &end, 10);
+    return *end == '\0';
+}
+
 bool json_equal(const json *a, const json *b) {
     if (a->kind != b->kind) return false;
     switch (a->kind) {

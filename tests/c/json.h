@@ -29,6 +29,11 @@ void json_free(json *value);
 const json *json_get(const json *value, const char *key);
 /* The string of a J_STRING value, or NULL for anything else (including JSON null). */
 const char *json_str(const json *value);
+/* A number written as a whole number without sign, fraction or exponent, in *out; false for
+ * anything else (also NULL). */
+bool json_u64(const json *value, uint64_t *out);
+/* The same for a whole number that may be negative. */
+bool json_i64(const json *value, int64_t *out);
 /* Structural equality: numbers by value, object members regardless of order. */
 bool json_equal(const json *a, const json *b);
 /* Compact JSON text of a parsed value (numbers as written, keys in order), NUL-terminated, with

@@ -9,14 +9,6 @@
 #include "check.h"
 #include "json.h"
 
-/* A non-negative integer written without sign, fraction or exponent. */
-static bool u64_of(const json *value, uint64_t *out) {
-    char *end;
-    if (value == NULL || value->kind != J_NUMBER || value->text[0] == '-') return false;
-    *out = strtoull(value->text, &end, 10);
-    return *end == '\0';
-}
-
 /* Options from a case's `options` object; unknown keys fail the case rather than being ignored. */
 static polyseal_options *options_of(const json *spec) {
     polyseal_options *options = NULL;
@@ -26,7 +18,7 @@ static polyseal_options *options_of(const json *spec) {
         const json *value = &spec->items[i];
         uint64_t n = 0;
         polyseal_status status = POLYSEAL_STATUS_INVALID_ARGUMENT;
-        bool number = u64_of(value, &n);
+        bool number = json_u64(value, &n);
         if (strcmp(key, "format") == 0 && value->kind == J_STRING) {
             status = POLYSEAL_STATUS_OK; /* the caller passes it to polyseal_sealer_new */
         } else if (strcmp(key, "cookieName") == 0 && value->kind == J_STRING) {

@@ -23,6 +23,7 @@
 
 #include "check.h"
 #include "json.h"
+#include "cookie_options.h"
 #include "keyrings.h"
 
 #define MAX_MANAGERS 8
@@ -60,20 +61,6 @@ typedef struct {
     polyseal_buf token;
 } outcome;
 
-static bool u64_of(const json *value, uint64_t *out) {
-    char *end;
-    if (value == NULL || value->kind != J_NUMBER || value->text[0] == '-') return false;
-    *out = strtoull(value->text, &end, 10);
-    return *end == '\0';
-}
-
-static bool i64_of(const json *value, int64_t *out) {
-    char *end;
-    if (value == NULL || value->kind != J_NUMBER) return false;
-    *out = strtoll(value->text, &end, 10);
-    return *end == '\0';
-}
-
 static char *copy_of(const char *text, size_t len) {
     char *copy = malloc(len + 1);
     if (copy != NULL) {
@@ -89,32 +76,8 @@ static polyseal_cookie_options *cookie_options_of(const json *spec) {
     polyseal_cookie_options *o = NULL;
     polyseal_status status = polyseal_cookie_options_new(&o);
     for (size_t i = 0; spec->kind == J_OBJECT && i < spec->len && status == 0; i++) {
-        const char *key = spec->keys[i];
-        const json *v = &spec->items[i];
-        uint64_t u;
-        int64_t n;
-        status = POLYSEAL_STATUS_INVALID_ARGUMENT;
-        if (strcmp(key, "maxAge") == 0 && i64_of(v, &n)) {
-            status = polyseal_cookie_options_set_max_age(o, n);
-        } else if (strcmp(key, "expiresMs") == 0 && u64_of(v, &u)) {
-            status = polyseal_cookie_options_set_expires_ms(o, u);
-        } else if (strcmp(key, "domain") == 0 && json_str(v)) {
-            status = polyseal_cookie_options_set_domain(o, v->text, v->len);
-        } else if (strcmp(key, "path") == 0 && json_str(v)) {
-            status = polyseal_cookie_options_set_path(o, v->text, v->len);
-        } else if (strcmp(key, "secure") == 0 && v->kind == J_BOOL) {
-            status = polyseal_cookie_options_set_secure(o, v->boolean);
-        } else if (strcmp(key, "httpOnly") == 0 && v->kind == J_BOOL) {
-            status = polyseal_cookie_options_set_http_only(o, v->boolean);
-        } else if (strcmp(key, "sameSite") == 0 && json_str(v)) {
-            status = polyseal_cookie_options_set_same_site(o, v->text, v->len);
-        } else if (strcmp(key, "partitioned") == 0 && v->kind == J_BOOL) {
-            status = polyseal_cookie_options_set_partitioned(o, v->boolean);
-        } else if (strcmp(key, "priority") == 0 && json_str(v)) {
-            status = polyseal_cookie_options_set_priority(o, v->text, v->len);
-        } else {
-            fprintf(stderr, "  unsupported cookie option %s\n", key);
-        }
+        bool known;
+        status = set_cookie_option(o, spec->keys[i], &spec->items[i], &known);
     }
     if (status != POLYSEAL_STATUS_OK || spec->kind != J_OBJECT) {
         polyseal_cookie_options_free(o);
@@ -147,7 +110,7 @@ static bool configure(run *r, const json *spec) {
         const json *v = &spec->items[i];
         bool null = v->kind == J_NULL;
         uint64_t n = 0;
-        bool number = u64_of(v, &n);
+        bool number = json_u64(v, &n);
         status = POLYSEAL_STATUS_INVALID_ARGUMENT;
         if (strcmp(key, "format") == 0) {
             status = POLYSEAL_STATUS_OK;
@@ -421,7 +384,7 @@ static bool bool_is(const json *want, bool got) {
 
 static bool optional_u64_is(const json *want, bool has, uint64_t got) {
     uint64_t n;
-    return want->kind == J_NULL ? !has : has && u64_of(want, &n) && n == got;
+    return want->kind == J_NULL ? !has : has && json_u64(want, &n) && n == got;
 }
 
 /* Compares one expectation with what the step (index `step`, from 0) observed. */
@@ -593,7 +556,7 @@ static bool run_flow(const json *doc, const json *flow, size_t *steps_run) {
         bool loaded = op != NULL && strcmp(op, "load") == 0;
         /* Every op but mutate takes the time. */
         ok = op != NULL && expect != NULL && expect->kind == J_OBJECT &&
-             (u64_of(json_get(step, "now"), &now) || strcmp(op, "mutate") == 0) &&
+             (json_u64(json_get(step, "now"), &now) || strcmp(op, "mutate") == 0) &&
              (loaded ? load(&r, step, now) : r.session != NULL && act(&r, op, step, now, &o));
         for (size_t k = 0; ok && k < expect->len; k++) {
             ok = expectation_holds(&r, expect->keys[k], &expect->items[k], loaded ? NULL : &o, i);
@@ -631,7 +594,7 @@ int main(int argc, char **argv) {
     const json *tests = json_get(doc, "tests");
     CHECK(doc != NULL);
     CHECK(tests != NULL && tests->kind == J_ARRAY);
-    CHECK(u64_of(json_get(doc, "numberOfTests"), &expected));
+    CHECK(json_u64(json_get(doc, "numberOfTests"), &expected));
     for (size_t i = 0; tests != NULL && i < tests->len; i++) {
         const json *flow = &tests->items[i];
         const json *flow_steps = json_get(flow, "steps");

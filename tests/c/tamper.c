@@ -41,7 +41,7 @@ static bool swept(const json *c) {
     const char *result = json_str(json_get(c, "result"));
     if (result == NULL || strcmp(result, "valid") != 0) return false;
     if (format != NULL && strcmp(format, "h3-v2") == 0) return false;
-    if (iterations != NULL && (!u64_of(iterations, &n) || n != 1)) return false;
+    if (iterations != NULL && (!json_u64(iterations, &n) || n != 1)) return false;
     return true;
 }
 
@@ -90,7 +90,7 @@ static void sweep_case(sweep_totals *t, const json *doc, const json *c) {
 
     if (format == NULL) format = "native";
     uint64_t id;
-    bool usable = u64_of(json_get(c, "tcId"), &id) && u64_of(json_get(c, "now"), &now) &&
+    bool usable = json_u64(json_get(c, "tcId"), &id) && json_u64(json_get(c, "now"), &now) &&
                   json_str(token) != NULL && json_str(payload_text) != NULL && keyring_name != NULL;
     CHECK(usable);
     if (!usable) {
@@ -154,9 +154,9 @@ static bool check_file(const char *dir, const char *name, const json *want) {
     snprintf(digest, sizeof digest, "%016" PRIx64, t.digest);
     printf("%s: cases %" PRIu64 ", mutations %" PRIu64 ", accepted %" PRIu64 ", digest %s\n", name,
            t.cases, t.mutations, t.accepted, digest);
-    bool ok = t.ok && u64_of(json_get(want, "cases"), &cases) && cases == t.cases &&
-              u64_of(json_get(want, "mutations"), &mutations) && mutations == t.mutations &&
-              u64_of(json_get(want, "accepted"), &accepted) && accepted == t.accepted &&
+    bool ok = t.ok && json_u64(json_get(want, "cases"), &cases) && cases == t.cases &&
+              json_u64(json_get(want, "mutations"), &mutations) && mutations == t.mutations &&
+              json_u64(json_get(want, "accepted"), &accepted) && accepted == t.accepted &&
               json_str(json_get(want, "digest")) != NULL &&
               strcmp(json_get(want, "digest")->text, digest) == 0 && t.cases > 0;
     if (!ok) fprintf(stderr, "%s: the sweep differs from tamper.json\n", name);
@@ -175,7 +175,7 @@ int main(int argc, char **argv) {
     json *doc = text ? json_parse(text, len) : NULL;
     const json *files = json_get(doc, "files");
     CHECK(files != NULL && files->kind == J_OBJECT);
-    CHECK(u64_of(json_get(doc, "numberOfTests"), &expected));
+    CHECK(json_u64(json_get(doc, "numberOfTests"), &expected));
 
     /* The source files sit next to tamper.json. */
     char *dir = malloc(strlen(argv[1]) + 2);

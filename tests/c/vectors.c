@@ -38,13 +38,13 @@ static bool matches(const polyseal_unsealed *u, const json *c, const json *paylo
     }
     if (issued != NULL) {
         ok &= issued->kind == J_NULL ? !polyseal_unsealed_has_issued_at(u)
-                                      : u64_of(issued, &want) && polyseal_unsealed_has_issued_at(u) &&
+                                      : json_u64(issued, &want) && polyseal_unsealed_has_issued_at(u) &&
                                             polyseal_unsealed_issued_at(u) == want;
     }
     if (expires != NULL) {
         ok &= expires->kind == J_NULL
                   ? !polyseal_unsealed_has_expires_at(u) && polyseal_unsealed_expires_at(u) == 0
-                  : u64_of(expires, &want) && polyseal_unsealed_has_expires_at(u) &&
+                  : json_u64(expires, &want) && polyseal_unsealed_has_expires_at(u) &&
                         polyseal_unsealed_expires_at(u) == want;
     }
     if (reseal != NULL) {
@@ -70,7 +70,7 @@ static bool run_case(const json *doc, const json *c) {
     polyseal_status status;
 
     if (format == NULL) format = "native";
-    if (op == NULL || result == NULL || !u64_of(json_get(c, "now"), &now)) goto done;
+    if (op == NULL || result == NULL || !json_u64(json_get(c, "now"), &now)) goto done;
     if (strcmp(op, "seal") != 0 && strcmp(op, "unseal") != 0) {
         fprintf(stderr, "unsupported op %s\n", op);
         goto done;
@@ -155,7 +155,7 @@ static int run_file(const char *path) {
     size_t executed = 0;
     CHECK(doc != NULL);
     CHECK(tests != NULL && tests->kind == J_ARRAY);
-    CHECK(u64_of(json_get(doc, "numberOfTests"), &expected));
+    CHECK(json_u64(json_get(doc, "numberOfTests"), &expected));
     for (size_t i = 0; tests != NULL && i < tests->len; i++) {
         const json *c = &tests->items[i];
         bool ok = run_case(doc, c);
