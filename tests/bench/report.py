@@ -276,6 +276,28 @@ def ecosystem_table(
 # --- the document ---------------------------------------------------------------------------
 
 
+def ecosystem_section(out: list[str], eco: Ecosystem, language: str, rows, ours) -> None:
+    """One language's tables, payload A then B, or why there are none."""
+    w = out.append
+    if not eco.present:
+        w("Not run.")
+        return
+    binding = eco.status_of("polyseal")
+    if binding:
+        w(f"polyseal's {language} package: **{binding}** — its rows and ratios are absent from this run.")
+        w("")
+    for payload in ("A", "B"):
+        tokens = {
+            id_: str(r["token_bytes"])
+            for (id_, op, p), r in eco.results.items()
+            if p == payload and op == "seal" and "token_bytes" in r
+        }
+        w(f"### Payload {payload}")
+        w("")
+        out.extend(ecosystem_table(eco, payload, rows, ours, tokens))
+        w("")
+
+
 def build(results: Path) -> str:
     rust = rust_ecosystem(results)
     instructions = read_instructions(results)
@@ -451,23 +473,7 @@ def build(results: Path) -> str:
         ("polyseal-h3-v2", "polyseal h3-v2"),
         ("polyseal-native", "polyseal native"),
     ]
-    if not node.present:
-        w("Not run.")
-    else:
-        binding = node.status_of("polyseal")
-        if binding:
-            w(f"polyseal's Node package: **{binding}** — its rows and ratios are absent from this run.")
-            w("")
-        for payload in ("A", "B"):
-            tokens = {
-                id_: str(r["token_bytes"])
-                for (id_, op, p), r in node.results.items()
-                if p == payload and op == "seal" and "token_bytes" in r
-            }
-            w(f"### Payload {payload}")
-            w("")
-            out.extend(ecosystem_table(node, payload, node_rows, node_ours, tokens))
-            w("")
+    ecosystem_section(out, node, "Node", node_rows, node_ours)
 
     # Python
     w("## Python")
@@ -480,25 +486,7 @@ def build(results: Path) -> str:
         ("floor", "cryptography AESGCM + base64url + json (raw floor)"),
         ("json", "json.dumps / json.loads alone"),
     ]
-    if not python.present:
-        w("Not run.")
-    else:
-        binding = python.status_of("polyseal")
-        if binding:
-            w(f"polyseal's Python package: **{binding}** — its rows and ratios are absent from this run.")
-            w("")
-        for payload in ("A", "B"):
-            tokens = {
-                id_: str(r["token_bytes"])
-                for (id_, op, p), r in python.results.items()
-                if p == payload and op == "seal" and "token_bytes" in r
-            }
-            w(f"### Payload {payload}")
-            w("")
-            out.extend(
-                ecosystem_table(python, payload, python_rows, [("polyseal-native", "polyseal native")], tokens)
-            )
-            w("")
+    ecosystem_section(out, python, "Python", python_rows, [("polyseal-native", "polyseal native")])
 
     # C
     w("## C")
