@@ -13,8 +13,8 @@
 // undefined, on anything it would refuse; the native method then runs as it always has and
 // gives the same result, or the exact error and the path to the bad value. It also runs when the
 // options are not a plain `{ now }` (the native method reads options first, which may run a
-// getter), and when core refuses the text (too large, a ttl the sealer cannot seal with), so its
-// error comes in its own order. So the getters and proxy traps of a value that seals run once,
+// getter), and when core refuses the text (too large, say), so the error is the one the native
+// seal reports. So the getters and proxy traps of a value that seals run once,
 // in the same order as before; a refused value is read twice, here and by the native reader.
 
 const { types } = require('node:util')
@@ -233,8 +233,7 @@ function install(addon) {
       try {
         return sealJsonWith(handle.sealer, text, options)
       } catch {
-        // Too large, or a ttl the sealer cannot seal with: sealJson checks the text before the
-        // ttl, the native seal after, so the native seal says which.
+        // Refused (too large, say): the native seal reports the error, as it always has.
       }
     }
     return native.seal.call(this, data, options)
