@@ -686,7 +686,7 @@ def before_after(out: list[str], instructions: dict | str) -> None:
       "derived from its nonce (two AES block encryptions, then a fresh AES-256 key schedule and GHASH "
       "key), where PrivateJar and the floor reuse one ready key schedule; this is what lets one key "
       "seal about 2^80 messages instead of 2^32 (docs/FORMAT.md). Measured alone on this machine, "
-      "opening 140 bytes costs 466 ns with `xaes-256-gcm` and 202 ns with a ready AES-256-GCM key. "
+      "opening 140 bytes costs 466 ns with `xaes-256-gcm` and 273 ns with a ready key in the AES-256-GCM it builds on (`aes-gcm` 0.11; 202 ns with `aes-gcm` 0.10, PrivateJar's). "
       "Tried and reverted: the same construction written over `aes` 0.8 and `aes-gcm` 0.10 with an "
       "encryption-only key schedule, pinned by the C2SP vectors. The key setup alone was faster, but "
       "whole native seals and unseals were 14% and 12% slower (fastest of 12 interleaved runs: "
