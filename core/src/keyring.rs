@@ -14,7 +14,8 @@ use xaes_256_gcm::Xaes256Gcm;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::error::{ErrorCode, Result, fail};
-use crate::iron::cache::{DerivedKeyCache, SaltReuse};
+use crate::iron::IronSecret;
+use crate::iron::cache::{DerivedKeyCache, Role, SaltReuse};
 use crate::iron::{DEFAULT_DERIVED_KEY_CACHE_ENTRIES, DerivedKeyCacheStats};
 
 /// Minimum password length in UTF-16 code units (iron's `minPasswordlength`).
@@ -185,6 +186,9 @@ struct KeyringInner {
     current: usize,
     /// Native-format ciphers, one per entry, derived once when the keyring is built.
     native: Vec<Xaes256Gcm>,
+    /// Fe26.2 secrets, one pair (encryption, integrity) per entry, their PBKDF2 key schedules
+    /// ready (see `iron::crypto::IronSecret`).
+    iron: Vec<[IronSecret; 2]>,
     /// Fe26.2 keys derived by PBKDF2 from these entries (see `iron::cache`).
     iron_cache: DerivedKeyCache,
     /// The salts Fe26.2 seals share when a salt-reuse window is configured.
@@ -246,6 +250,15 @@ impl Keyring {
     /// and evictions since the keyring was built.
     pub fn derived_key_cache_stats(&self) -> DerivedKeyCacheStats {
         self.inner.iron_cache.stats()
+    }
+
+    /// The Fe26.2 secret of entry `index` for this role.
+    pub(crate) fn iron_secret(&self, index: usize, role: Role) -> &IronSecret {
+        let [encryption, integrity] = &self.inner.iron[index];
+        match role {
+            Role::Encryption => encryption,
+            Role::Integrity => integrity,
+        }
     }
 
     /// The native cipher of the entry with this id, if any.
@@ -356,11 +369,21 @@ impl KeyringBuilder {
             .iter()
             .map(crate::native::keys::cipher_for)
             .collect();
+        let iron = entries
+            .iter()
+            .map(|entry| {
+                [
+                    IronSecret::new(entry.encryption()),
+                    IronSecret::new(entry.integrity()),
+                ]
+            })
+            .collect();
         Ok(Keyring {
             inner: Arc::new(KeyringInner {
                 entries,
                 current,
                 native,
+                iron,
                 iron_cache: DerivedKeyCache::new(
                     self.derived_key_cache
                         .unwrap_or(DEFAULT_DERIVED_KEY_CACHE_ENTRIES),

@@ -49,6 +49,7 @@ use crate::keyring::{KeyEntry, Keyring, Secret};
 use cache::{ReusedSalts, Role};
 
 pub use cache::{DEFAULT_DERIVED_KEY_CACHE_ENTRIES, DerivedKeyCacheStats, MAX_CACHED_SALT_BYTES};
+pub(crate) use crypto::IronSecret;
 pub use profile::{
     DEFAULT_ITERATIONS, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_SALT_BITS, DEFAULT_TIMESTAMP_SKEW_SEC,
     H3_V2_ITERATIONS, IRON_SESSION_TTL_MS, IronOptions, MAX_EXPIRATION_MS, MAX_ITERATIONS,
@@ -122,12 +123,13 @@ pub fn seal_bytes_fixed_at(
 ) -> Result<String> {
     options.validate()?;
     let entry = keyring.current();
+    let secret = |role| keyring.iron_secret(keyring.current_index(), role);
     seal_bytes(plaintext, keyring, options, now_ms, || {
         let encryption_salt = salt_for(entry.encryption(), encryption_salt)?;
         let integrity_salt = salt_for(entry.integrity(), integrity_salt)?;
         Ok(SealInputs {
-            encryption_key: derive_for_seal(entry.encryption(), &encryption_salt, options)?,
-            integrity_key: derive_for_seal(entry.integrity(), &integrity_salt, options)?,
+            encryption_key: derive_for_seal(secret(Role::Encryption), &encryption_salt, options)?,
+            integrity_key: derive_for_seal(secret(Role::Integrity), &integrity_salt, options)?,
             encryption_salt,
             iv,
             integrity_salt,
@@ -280,10 +282,12 @@ impl SealInputs {
         let index = keyring.current_index();
         let entry = keyring.current();
         let (encryption_salt, iv, integrity_salt) = draw(entry, options)?;
-        let encryption_key = derive_for_seal(entry.encryption(), &encryption_salt, options)?;
-        let integrity_key = derive_for_seal(entry.integrity(), &integrity_salt, options)?;
+        let encryption = keyring.iron_secret(index, Role::Encryption);
+        let integrity = keyring.iron_secret(index, Role::Integrity);
+        let encryption_key = derive_for_seal(encryption, &encryption_salt, options)?;
+        let integrity_key = derive_for_seal(integrity, &integrity_salt, options)?;
         let cache = keyring.iron_cache();
-        if !entry.encryption().is_raw_key() {
+        if !encryption.is_raw_key() {
             cache.insert(
                 index,
                 Role::Encryption,
@@ -292,7 +296,7 @@ impl SealInputs {
                 &encryption_key,
             );
         }
-        if !entry.integrity().is_raw_key() {
+        if !integrity.is_raw_key() {
             cache.insert(
                 index,
                 Role::Integrity,
@@ -364,7 +368,7 @@ fn seal_bytes(
     Ok(sealed)
 }
 
-fn derive_for_seal(secret: &Secret, salt: &str, options: &IronOptions) -> Result<crypto::Key> {
+fn derive_for_seal(secret: &IronSecret, salt: &str, options: &IronOptions) -> Result<crypto::Key> {
     crypto::derive(secret, salt, options.iterations)
         .ok_or_else(|| fail(ErrorCode::Internal, "a password was given no salt"))
 }
@@ -478,7 +482,7 @@ fn verify_mac(
     mac: &[u8; 32],
     options: &IronOptions,
 ) -> Result<(u32, bool)> {
-    let secret = keyring.entries()[index].integrity();
+    let secret = keyring.iron_secret(index, Role::Integrity);
     let salt = fields.hmac_salt;
     let cache = keyring.iron_cache();
     // A raw key does not depend on the iteration count: retrying would only repeat the work.
@@ -532,7 +536,7 @@ fn decrypt(
     decoded: &token::Decoded,
     iterations: u32,
 ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
-    let secret = keyring.entries()[index].encryption();
+    let secret = keyring.iron_secret(index, Role::Encryption);
     let salt = fields.encryption_salt;
     let cache = keyring.iron_cache();
     if !secret.is_raw_key()
