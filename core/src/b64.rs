@@ -43,6 +43,22 @@ pub fn decode(text: &str, what: &str) -> Result<Vec<u8>> {
     })
 }
 
+/// Decodes canonical unpadded base64url that should spell exactly `N` bytes, without
+/// allocating: `Ok(Err(length))` when it is canonical but spells `length` bytes instead, and the
+/// same error as [`decode`] when it is not canonical.
+pub fn decode_array<const N: usize>(
+    text: &str,
+    what: &str,
+) -> Result<std::result::Result<[u8; N], usize>> {
+    let mut out = [0u8; N];
+    // Only a text of this length can spell N bytes; every other text (and every refused one)
+    // goes through `decode`, for its error or its length.
+    if text.len() == (N * 4).div_ceil(3) && URL_SAFE_NO_PAD.decode_slice(text, &mut out) == Ok(N) {
+        return Ok(Ok(out));
+    }
+    decode(text, what).map(|bytes| Err(bytes.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +68,32 @@ mod tests {
         for len in 0..40 {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
             assert_eq!(decode(&encode(&bytes), "x").unwrap(), bytes);
+        }
+    }
+
+    #[test]
+    fn arrays_decode_like_vectors() {
+        for len in 0..40 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let text = encode(&bytes);
+            let array = decode_array::<16>(&text, "x").unwrap();
+            if len == 16 {
+                assert_eq!(array.unwrap().as_slice(), bytes);
+            } else {
+                assert_eq!(array.unwrap_err(), len);
+            }
+        }
+        for bad in [
+            "QR",
+            "QQ==",
+            "Q",
+            "+/",
+            "AAAAAAAAAAAAAAAAAAAAAB",
+            "AAAAAAAAAAAAAAAAAAAAA=",
+        ] {
+            let array = decode_array::<16>(bad, "the token").unwrap_err();
+            let vector = decode(bad, "the token").unwrap_err();
+            assert_eq!(array.message(), vector.message(), "{bad:?}");
         }
     }
 

@@ -160,15 +160,16 @@ pub(crate) fn encrypt(key: &Key, iv: &[u8; 16], plaintext: &[u8]) -> Vec<u8> {
         .encrypt_padded_vec::<Pkcs7>(plaintext)
 }
 
-/// Reverses [`encrypt`]; a padding failure is a [`ErrorCode::BadSeal`] that says decryption.
-pub(crate) fn decrypt(key: &Key, iv: &[u8; 16], ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-    let mut out = Zeroizing::new(vec![0u8; ciphertext.len()]);
+/// Reverses [`encrypt`], in place; a padding failure is a [`ErrorCode::BadSeal`] that says
+/// decryption.
+pub(crate) fn decrypt(key: &Key, iv: &[u8; 16], ciphertext: Vec<u8>) -> Result<Zeroizing<Vec<u8>>> {
+    let mut buffer = Zeroizing::new(ciphertext);
     let length = cbc::Decryptor::<Aes256>::new(&(**key).into(), &(*iv).into())
-        .decrypt_padded_b2b::<Pkcs7>(ciphertext, &mut out)
+        .decrypt_padded::<Pkcs7>(&mut buffer)
         .map_err(|_| decryption_failed())?
         .len();
-    out.truncate(length);
-    Ok(out)
+    buffer.truncate(length);
+    Ok(buffer)
 }
 
 /// The error for a token whose MAC verified but whose ciphertext does not decrypt.
@@ -313,11 +314,11 @@ mod tests {
             let plaintext = vec![b'x'; len];
             let ciphertext = encrypt(&key, &iv, &plaintext);
             assert_eq!(ciphertext.len(), (len / 16 + 1) * 16);
-            assert_eq!(*decrypt(&key, &iv, &ciphertext).unwrap(), plaintext);
+            assert_eq!(*decrypt(&key, &iv, ciphertext).unwrap(), plaintext);
         }
         let other = Zeroizing::new([5u8; 32]);
         let ciphertext = encrypt(&key, &iv, b"{\"a\":1}");
-        let err = decrypt(&other, &iv, &ciphertext);
+        let err = decrypt(&other, &iv, ciphertext);
         // A wrong key almost always breaks the padding; when it does, the error says so.
         if let Err(err) = err {
             assert_eq!(err.code(), ErrorCode::BadSeal);

@@ -202,7 +202,7 @@ pub(crate) fn unseal_payload_at<T>(
     let (index, entry) = find_entry(keyring, fields.id)?;
     let decoded = token::decode(&fields)?;
     let (iterations, legacy) = verify_mac(keyring, index, &fields, &decoded.mac, options)?;
-    let plaintext = decrypt(keyring, index, &fields, &decoded, iterations)?;
+    let plaintext = decrypt(keyring, index, &fields, decoded, iterations)?;
     if plaintext.is_empty() {
         return Err(fail(
             ErrorCode::InvalidJson,
@@ -533,7 +533,7 @@ fn decrypt(
     keyring: &Keyring,
     index: usize,
     fields: &token::Fields<'_>,
-    decoded: &token::Decoded,
+    decoded: token::Decoded,
     iterations: u32,
 ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     let secret = keyring.iron_secret(index, Role::Encryption);
@@ -542,10 +542,10 @@ fn decrypt(
     if !secret.is_raw_key()
         && let Some(key) = cache.get(index, Role::Encryption, salt, iterations)
     {
-        return crypto::decrypt(&key, &decoded.iv, &decoded.ciphertext);
+        return crypto::decrypt(&key, &decoded.iv, decoded.ciphertext);
     }
     let key = crypto::derive(secret, salt, iterations).ok_or_else(crypto::decryption_failed)?;
-    let plaintext = crypto::decrypt(&key, &decoded.iv, &decoded.ciphertext)?;
+    let plaintext = crypto::decrypt(&key, &decoded.iv, decoded.ciphertext)?;
     if !secret.is_raw_key() {
         cache.insert(index, Role::Encryption, salt, iterations, &key);
     }

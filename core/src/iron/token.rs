@@ -45,14 +45,18 @@ pub(crate) fn strip_version_suffix(token: &str) -> &str {
 
 /// Splits a token into its eight fields and checks the prefix (iron's first two checks).
 pub(crate) fn split(token: &str) -> Result<Fields<'_>> {
-    let parts: Vec<&str> = token.split('*').collect();
-    if parts.len() != FIELDS {
+    let mut parts = [""; FIELDS];
+    let mut count = 0;
+    for part in token.split('*') {
+        if let Some(slot) = parts.get_mut(count) {
+            *slot = part;
+        }
+        count += 1;
+    }
+    if count != FIELDS {
         return Err(fail(
             ErrorCode::Malformed,
-            format!(
-                "incorrect number of sealed components: {} instead of {FIELDS}",
-                parts.len()
-            ),
+            format!("incorrect number of sealed components: {count} instead of {FIELDS}"),
         ));
     }
     check_prefix(parts[0])?;
@@ -108,11 +112,10 @@ pub(crate) fn expiration(field: &str) -> Result<Option<u64>> {
 /// Decodes the IV, ciphertext and MAC fields, insisting on canonical base64url and the sizes
 /// AES-256-CBC and HMAC-SHA256 produce. No key is derived for a token that fails here.
 pub(crate) fn decode(fields: &Fields<'_>) -> Result<Decoded> {
-    let iv = b64::decode(fields.iv, "the Fe26.2 IV")?;
-    let iv: [u8; IV_BYTES] = iv.try_into().map_err(|iv: Vec<u8>| {
+    let iv = b64::decode_array::<IV_BYTES>(fields.iv, "the Fe26.2 IV")?.map_err(|length| {
         fail(
             ErrorCode::Malformed,
-            format!("the Fe26.2 IV is {} bytes, expected {IV_BYTES}", iv.len()),
+            format!("the Fe26.2 IV is {length} bytes, expected {IV_BYTES}"),
         )
     })?;
     let ciphertext = b64::decode(fields.ciphertext, "the Fe26.2 ciphertext")?;
@@ -125,16 +128,13 @@ pub(crate) fn decode(fields: &Fields<'_>) -> Result<Decoded> {
             ),
         ));
     }
-    let mac = b64::decode(fields.hmac, "the Fe26.2 HMAC")?;
-    let mac: [u8; MAC_BYTES] = mac.try_into().map_err(|mac: Vec<u8>| {
-        fail(
-            ErrorCode::Malformed,
-            format!(
-                "the Fe26.2 HMAC is {} bytes, expected {MAC_BYTES}",
-                mac.len()
-            ),
-        )
-    })?;
+    let mac =
+        b64::decode_array::<MAC_BYTES>(fields.hmac, "the Fe26.2 HMAC")?.map_err(|length| {
+            fail(
+                ErrorCode::Malformed,
+                format!("the Fe26.2 HMAC is {length} bytes, expected {MAC_BYTES}"),
+            )
+        })?;
     Ok(Decoded {
         iv,
         ciphertext,
