@@ -723,12 +723,21 @@ impl Session {
 
 impl ObjectFinalize for Session {
     fn finalize(self, env: Env) -> Result<()> {
+        // Only a hint to V8's collector: nothing to do if it cannot be given.
+        let _ = env.adjust_external_memory(-SESSION_NATIVE_BYTES);
         for reference in [self.data, self.rejection].into_iter().flatten() {
             reference.unref(&env)?;
         }
         Ok(())
     }
 }
+
+/// What a loaded `Session` holds outside V8's heap, reported to V8 while it lives: its data twice
+/// (as loaded and as last saved, for change detection), id, chunk state and the references to its
+/// JavaScript objects. About 3 KB per session of a small payload, measured as resident memory.
+/// V8 sees only the small wrapper otherwise, so it would collect discarded sessions late: loading
+/// 1.2 million sessions, 1000 per event-loop turn, held 185 MB resident, and 139 MB with this hint.
+const SESSION_NATIVE_BYTES: i64 = 3 * 1024;
 
 impl Session {
     /// Wraps a core session: its data becomes a plain object, its rejection a `PolysealError`.
@@ -742,14 +751,17 @@ impl Session {
         let data = convert::object_via_json(raw, session.data()).map_err(internal)?;
         // SAFETY: `object_via_json` made an object of this env.
         let data = unsafe { Object::from_napi_value(raw, data) }.map_err(internal)?;
-        Ok(Session {
+        let session = Session {
             data: Some(data.create_ref().map_err(internal)?),
             rejection: rejection
                 .map(|error| error.create_ref())
                 .transpose()
                 .map_err(internal)?,
             state: Arc::new(Mutex::new(session)),
-        })
+        };
+        // Taken back in `finalize`; a hint only, so a failure changes nothing.
+        let _ = env.adjust_external_memory(SESSION_NATIVE_BYTES);
+        Ok(session)
     }
 
     fn read<T>(&self, env: &Env, field: impl FnOnce(&CoreSession) -> T) -> Result<T> {
