@@ -454,7 +454,7 @@ pub unsafe extern "C" fn polyseal_session_set_data(
         let Value::Object(data) = json_arg(json)? else {
             return Err(not_an_object("the session data"));
         };
-        session.change(|s| *s.data_mut() = data);
+        session.change(|s| s.set_data(data));
         Ok(())
     })
 }

@@ -819,7 +819,7 @@ impl Session {
                 "the JSON text of session.data is not an object",
             ));
         };
-        *lock(&self.state)?.data_mut() = map;
+        lock(&self.state)?.set_data(map);
         Ok(())
     }
 
@@ -835,7 +835,7 @@ impl Session {
                 "session.data must be a plain object",
             ));
         };
-        *lock(&self.state)?.data_mut() = map;
+        lock(&self.state)?.set_data(map);
         Ok(())
     }
 }

@@ -376,7 +376,7 @@ impl Session {
     fn sync(&mut self, py: Python<'_>, max_depth: usize) -> PyResult<()> {
         let data = self.data.bind(py);
         match convert::to_json(data.as_any(), max_depth)? {
-            Value::Object(map) => *self.inner.data_mut() = map,
+            Value::Object(map) => self.inner.set_data(map),
             _ => unreachable!("a dict converts to a JSON object"),
         }
         Ok(())

@@ -1,6 +1,8 @@
 //! The sealed session object: h3's `{id, createdAt, data[, lastSeenAt]}` envelope, or for
 //! iron-session the data object alone.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::Session;
@@ -16,7 +18,8 @@ pub(super) struct Envelope {
     pub id: String,
     pub created_at: u64,
     pub last_seen_at: Option<u64>,
-    pub data: Map<String, Value>,
+    /// Shared with the session it came from or goes to: building an envelope copies no data.
+    pub data: Arc<Map<String, Value>>,
     pub extra: Map<String, Value>,
 }
 
@@ -27,7 +30,7 @@ impl Envelope {
             id: session.id.clone(),
             created_at: session.created_at,
             last_seen_at: session.last_seen_at,
-            data: session.data.clone(),
+            data: Arc::clone(&session.data),
             extra: session.extra.clone(),
         }
     }
@@ -42,7 +45,7 @@ impl Envelope {
                 id: String::new(),
                 created_at: 0,
                 last_seen_at: None,
-                data: fields,
+                data: Arc::new(fields),
                 extra: Map::new(),
             });
         }
@@ -73,7 +76,7 @@ impl Envelope {
             id,
             created_at,
             last_seen_at,
-            data,
+            data: Arc::new(data),
             extra: fields,
         })
     }
@@ -82,12 +85,15 @@ impl Envelope {
     /// loaded (a loaded lastSeenAt keeps its place), then a new lastSeenAt.
     pub fn into_value(self, envelope: bool) -> Value {
         if !envelope {
-            return Value::Object(self.data);
+            return Value::Object(Arc::unwrap_or_clone(self.data));
         }
         let mut fields = Map::new();
         fields.insert(ID.to_owned(), Value::String(self.id));
         fields.insert(CREATED_AT.to_owned(), Value::from(self.created_at));
-        fields.insert(DATA.to_owned(), Value::Object(self.data));
+        fields.insert(
+            DATA.to_owned(),
+            Value::Object(Arc::unwrap_or_clone(self.data)),
+        );
         for (key, value) in self.extra {
             if key != LAST_SEEN_AT {
                 fields.insert(key, value);

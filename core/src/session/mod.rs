@@ -21,6 +21,8 @@ mod tests;
 
 pub use config::{DEFAULT_MAX_AGE_S, IRON_SESSION_TTL_S, MAX_LIFETIME_S, SessionConfig};
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::cookie::{
@@ -38,11 +40,12 @@ pub struct Session {
     id: String,
     created_at: u64,
     last_seen_at: Option<u64>,
-    data: Map<String, Value>,
+    /// Shared with `saved` until one of them changes, so loading and saving copy nothing.
+    data: Arc<Map<String, Value>>,
     /// Top-level fields of a loaded envelope this library does not know; kept on reseal.
     extra: Map<String, Value>,
     /// The data as last loaded or saved; a save writes only when `data` differs.
-    saved: Option<Map<String, Value>>,
+    saved: Option<Arc<Map<String, Value>>>,
     is_new: bool,
     touched: bool,
     needs_reseal: bool,
@@ -78,7 +81,13 @@ impl Session {
 
     /// The session data, to change in place; the next save notices the change.
     pub fn data_mut(&mut self) -> &mut Map<String, Value> {
-        &mut self.data
+        Arc::make_mut(&mut self.data)
+    }
+
+    /// Replaces the session data; the next save notices the change. Cheaper than assigning
+    /// through [`Self::data_mut`], which first copies data it shares with the last saved state.
+    pub fn set_data(&mut self, data: Map<String, Value>) {
+        self.data = Arc::new(data);
     }
 
     /// Whether no valid session cookie was presented (a fresh session).
@@ -107,7 +116,7 @@ impl Session {
             id,
             created_at: now_ms,
             last_seen_at: None,
-            data: Map::new(),
+            data: Arc::default(),
             extra: Map::new(),
             saved: None,
             is_new: true,
@@ -122,7 +131,7 @@ impl Session {
 
     fn is_dirty(&self) -> bool {
         match &self.saved {
-            Some(saved) => saved != &self.data,
+            Some(saved) => !Arc::ptr_eq(saved, &self.data) && saved != &self.data,
             None => !self.data.is_empty(),
         }
     }
@@ -217,7 +226,7 @@ impl SessionManager {
     ) -> Result<Vec<String>> {
         check_not_cleared(session)?;
         for (key, value) in patch {
-            session.data.insert(key.clone(), value.clone());
+            session.data_mut().insert(key.clone(), value.clone());
         }
         session.touched = true;
         self.save_at(session, now_ms)
@@ -247,7 +256,7 @@ impl SessionManager {
     /// terminal afterwards: saving or updating it fails with `SESSION_CLEARED`.
     pub fn clear_at(&self, session: &mut Session, _now_ms: u64) -> Result<Vec<String>> {
         session.cleared = true;
-        session.data.clear();
+        session.set_data(Map::new());
         session.extra.clear();
         let name = &self.config.cookie_name;
         if self.config.style == CookieStyle::H3V1 {
@@ -336,7 +345,7 @@ impl SessionManager {
         let slide = from_cookie && self.idle_refresh_due(&envelope, now_ms);
         Session {
             needs_reseal: opened.needs_reseal || slide,
-            saved: Some(envelope.data.clone()),
+            saved: Some(Arc::clone(&envelope.data)),
             is_new: false,
             ..envelope.into_session()
         }
@@ -396,7 +405,7 @@ impl SessionManager {
         )?;
         self.check_header_budget(session, &lines)?;
         session.presented = written_state(&lines, name, self.config.chunking);
-        session.saved = Some(session.data.clone());
+        session.saved = Some(Arc::clone(&session.data));
         session.is_new = false;
         session.touched = false;
         session.needs_reseal = false;

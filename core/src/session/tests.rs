@@ -113,6 +113,29 @@ fn saves_only_when_something_changed() {
     session.data_mut().insert("n".into(), json!(2));
     assert_eq!(manager.save_at(&mut session, NOW + 3).unwrap().len(), 1);
     assert!(manager.save_at(&mut session, NOW + 4).unwrap().is_empty());
+    // Replacing the data with an equal copy, or touching it without a change, is no change.
+    session.set_data(session.data().clone());
+    assert!(manager.save_at(&mut session, NOW + 5).unwrap().is_empty());
+    let _ = session.data_mut();
+    assert!(manager.save_at(&mut session, NOW + 6).unwrap().is_empty());
+    session.set_data(patch(json!({"n": 3})));
+    assert_eq!(manager.save_at(&mut session, NOW + 7).unwrap().len(), 1);
+}
+
+#[test]
+fn a_copy_of_a_session_changes_apart_from_it() {
+    let manager = native();
+    let mut first = manager.load_at("", NOW);
+    let lines = manager
+        .update_at(&mut first, &patch(json!({"n": 1})), NOW)
+        .unwrap();
+    let mut session = manager.load_at(&cookie_header(&lines), NOW + 1);
+    let mut copy = session.clone();
+    copy.data_mut().insert("n".into(), json!(2));
+    assert_eq!(session.data()["n"], json!(1));
+    assert!(manager.save_at(&mut session, NOW + 2).unwrap().is_empty());
+    assert_eq!(manager.save_at(&mut copy, NOW + 2).unwrap().len(), 1);
+    assert_eq!(session.data()["n"], json!(1));
 }
 
 #[test]
