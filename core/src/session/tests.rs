@@ -101,14 +101,19 @@ fn update_writes_a_cookie_that_loads_back() {
     assert_eq!(loaded.data()["user"], "ada");
 }
 
-#[test]
-fn saves_only_when_something_changed() {
-    let manager = native();
+/// A session saved with `{"n": 1}`, loaded back from its cookie.
+fn reloaded_with_n_1(manager: &SessionManager) -> Session {
     let mut first = manager.load_at("", NOW);
     let lines = manager
         .update_at(&mut first, &patch(json!({"n": 1})), NOW)
         .unwrap();
-    let mut session = manager.load_at(&cookie_header(&lines), NOW + 1);
+    manager.load_at(&cookie_header(&lines), NOW + 1)
+}
+
+#[test]
+fn saves_only_when_something_changed() {
+    let manager = native();
+    let mut session = reloaded_with_n_1(&manager);
     assert!(manager.save_at(&mut session, NOW + 2).unwrap().is_empty());
     session.data_mut().insert("n".into(), json!(2));
     assert_eq!(manager.save_at(&mut session, NOW + 3).unwrap().len(), 1);
@@ -125,11 +130,7 @@ fn saves_only_when_something_changed() {
 #[test]
 fn a_copy_of_a_session_changes_apart_from_it() {
     let manager = native();
-    let mut first = manager.load_at("", NOW);
-    let lines = manager
-        .update_at(&mut first, &patch(json!({"n": 1})), NOW)
-        .unwrap();
-    let mut session = manager.load_at(&cookie_header(&lines), NOW + 1);
+    let mut session = reloaded_with_n_1(&manager);
     let mut copy = session.clone();
     copy.data_mut().insert("n".into(), json!(2));
     assert_eq!(session.data()["n"], json!(1));
