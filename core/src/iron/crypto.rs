@@ -1,6 +1,8 @@
 //! Fe26.2 keys, cipher and MAC: PBKDF2-HMAC-SHA1 over the salt text, AES-256-CBC with
 //! PKCS#7, HMAC-SHA256.
 
+use std::mem::ManuallyDrop;
+
 use aes::Aes256;
 use aes::cipher::block_padding::Pkcs7;
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
@@ -10,9 +12,7 @@ use hmac::digest::block_api::{Buffer, FixedOutputCore, UpdateCore};
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::Sha256;
-use std::mem::ManuallyDrop;
 use subtle::ConstantTimeEq;
-
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{ErrorCode, Result, fail};
