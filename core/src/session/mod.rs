@@ -40,7 +40,8 @@ pub struct Session {
     id: String,
     created_at: u64,
     last_seen_at: Option<u64>,
-    /// Shared with `saved` until one of them changes, so loading and saving copy nothing.
+    /// Shared with `saved` until one of them changes: a load copies no data, and a save copies it
+    /// once, into the value it seals.
     data: Arc<Map<String, Value>>,
     /// Top-level fields of a loaded envelope this library does not know; kept on reseal.
     extra: Map<String, Value>,
