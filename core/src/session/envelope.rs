@@ -18,20 +18,33 @@ pub(super) struct Envelope {
     pub id: String,
     pub created_at: u64,
     pub last_seen_at: Option<u64>,
-    /// Shared with the session it came from or goes to: building an envelope copies no data.
+    /// Taken from the session it came from, or given to the one it goes to: no copy.
     pub data: Arc<Map<String, Value>>,
     pub extra: Map<String, Value>,
 }
 
 impl Envelope {
-    /// The fields of `session` to seal.
-    pub fn of(session: &Session) -> Envelope {
+    /// The fields of `session` to seal, its data moved out: the sealed value takes the data
+    /// without copying it unless something else shares it. Put it back with [`Self::data_of`].
+    pub fn take(session: &mut Session) -> Envelope {
         Envelope {
             id: session.id.clone(),
             created_at: session.created_at,
             last_seen_at: session.last_seen_at,
-            data: Arc::clone(&session.data),
+            data: std::mem::take(&mut session.data),
             extra: session.extra.clone(),
+        }
+    }
+
+    /// The data in `value`, a value [`Self::into_value`] built with the same `envelope`.
+    pub fn data_of(value: Value, envelope: bool) -> Map<String, Value> {
+        match value {
+            Value::Object(data) if !envelope => data,
+            Value::Object(mut fields) => match fields.swap_remove(DATA) {
+                Some(Value::Object(data)) => data,
+                _ => Map::new(),
+            },
+            _ => Map::new(),
         }
     }
 

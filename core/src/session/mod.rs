@@ -40,8 +40,8 @@ pub struct Session {
     id: String,
     created_at: u64,
     last_seen_at: Option<u64>,
-    /// Shared with `saved` until one of them changes: a load copies no data, and a save copies it
-    /// once, into the value it seals.
+    /// Shared with `saved` until one of them changes, so a load copies no data. A save moves it
+    /// into the value it seals and back, copying it only when it is still shared.
     data: Arc<Map<String, Value>>,
     /// Top-level fields of a loaded envelope this library does not know; kept on reseal.
     extra: Map<String, Value>,
@@ -417,9 +417,14 @@ impl SessionManager {
         if self.config.idle_timeout_s.is_some() {
             session.last_seen_at = Some(now_ms);
         }
-        let value = Envelope::of(session).into_value(self.config.uses_envelope());
         let expires_at = self.token_expiry(session, now_ms);
-        self.sealer.seal_until_at(&value, now_ms, expires_at)
+        let envelope = self.config.uses_envelope();
+        // The data moves into the value and back, sealed or not: a save copies it only when it
+        // is shared (with `saved`, when it did not change).
+        let value = Envelope::take(session).into_value(envelope);
+        let sealed = self.sealer.seal_until_at(&value, now_ms, expires_at);
+        session.data = Arc::new(Envelope::data_of(value, envelope));
+        sealed
     }
 
     /// The token's expiry: what the format's peer writes (h3 1.x `now + maxAge`, h3 2.x

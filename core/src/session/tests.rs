@@ -128,6 +128,27 @@ fn saves_only_when_something_changed() {
 }
 
 #[test]
+fn a_save_that_fails_keeps_the_data() {
+    let manager = native();
+    let mut session = reloaded_with_n_1(&manager);
+    let big = patch(json!({"n": 1, "blob": "x".repeat(70_000)}));
+    session.set_data(big.clone());
+    for _ in 0..2 {
+        let error = manager.save_at(&mut session, NOW + 2).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::TooLarge);
+        assert_eq!(session.data(), &big);
+        assert_eq!(
+            manager.token_at(&mut session, NOW + 2).unwrap_err().code(),
+            ErrorCode::TooLarge
+        );
+        assert_eq!(session.data(), &big);
+    }
+    session.data_mut().remove("blob");
+    assert!(manager.save_at(&mut session, NOW + 3).unwrap().is_empty());
+    assert_eq!(session.data()["n"], json!(1));
+}
+
+#[test]
 fn a_copy_of_a_session_changes_apart_from_it() {
     let manager = native();
     let mut session = reloaded_with_n_1(&manager);
