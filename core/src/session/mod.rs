@@ -392,19 +392,13 @@ impl SessionManager {
     }
 
     fn write(&self, session: &mut Session, now_ms: u64) -> Result<Vec<String>> {
-        let token = self.seal(session, now_ms)?;
-        let options = self.cookie_options(session, now_ms);
+        // A save that fails leaves the session as the next save needs it: `lastSeenAt` moves
+        // only with a cookie that carries it.
+        let last_seen_at = session.last_seen_at;
+        let lines = self.set_cookie_lines(session, now_ms).inspect_err(|_| {
+            session.last_seen_at = last_seen_at;
+        })?;
         let name = &self.config.cookie_name;
-        let lines = chunk_set_cookies(
-            name,
-            &token,
-            &options,
-            self.config.style,
-            self.config.chunking,
-            self.config.split,
-            session.presented,
-        )?;
-        self.check_header_budget(session, &lines)?;
         session.presented = written_state(&lines, name, self.config.chunking);
         session.saved = Some(Arc::clone(&session.data));
         session.is_new = false;
@@ -413,7 +407,27 @@ impl SessionManager {
         Ok(lines)
     }
 
+    /// The session sealed and written as `Set-Cookie` lines, within the header budget.
+    fn set_cookie_lines(&self, session: &mut Session, now_ms: u64) -> Result<Vec<String>> {
+        let token = self.seal(session, now_ms)?;
+        let options = self.cookie_options(session, now_ms);
+        let lines = chunk_set_cookies(
+            &self.config.cookie_name,
+            &token,
+            &options,
+            self.config.style,
+            self.config.chunking,
+            self.config.split,
+            session.presented,
+        )?;
+        self.check_header_budget(session, &lines)?;
+        Ok(lines)
+    }
+
+    /// The session's token; with an idle timeout, stamped `lastSeenAt = now`, which the session
+    /// keeps only if sealing succeeds.
     fn seal(&self, session: &mut Session, now_ms: u64) -> Result<String> {
+        let last_seen_at = session.last_seen_at;
         if self.config.idle_timeout_s.is_some() {
             session.last_seen_at = Some(now_ms);
         }
@@ -424,6 +438,9 @@ impl SessionManager {
         let value = Envelope::take(session).into_value(envelope);
         let sealed = self.sealer.seal_until_at(&value, now_ms, expires_at);
         session.data = Arc::new(Envelope::data_of(value, envelope));
+        if sealed.is_err() {
+            session.last_seen_at = last_seen_at;
+        }
         sealed
     }
 

@@ -149,6 +149,39 @@ fn a_save_that_fails_keeps_the_data() {
 }
 
 #[test]
+fn a_save_that_fails_keeps_last_seen_at() {
+    let config = SessionConfig {
+        idle_timeout_s: Some(600),
+        cookie_header_limit: Some(1000),
+        ..SessionConfig::for_format(Format::Native)
+    };
+    let manager = manager(config);
+    let mut first = manager.load_at("", NOW);
+    let lines = manager
+        .update_at(&mut first, &patch(json!({"n": 1})), NOW)
+        .unwrap();
+    let mut session = manager.load_at(&cookie_header(&lines), NOW + 1000);
+    assert_eq!(session.last_seen_at(), Some(NOW));
+    // Too large to seal, then sealed but over the Cookie header budget: both fail after the
+    // save has picked its new lastSeenAt.
+    for blob in [70_000, 2_000] {
+        session.set_data(patch(json!({"blob": "x".repeat(blob)})));
+        let error = manager.save_at(&mut session, NOW + 2000).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::TooLarge, "{}", error.message());
+        assert_eq!(session.last_seen_at(), Some(NOW));
+    }
+    assert_eq!(
+        manager.token_at(&mut session, NOW + 2000).map(|_| ()),
+        Ok(()),
+        "a token has no Cookie header budget"
+    );
+    assert_eq!(session.last_seen_at(), Some(NOW + 2000));
+    session.set_data(patch(json!({"blob": "x".repeat(70_000)})));
+    assert!(manager.token_at(&mut session, NOW + 3000).is_err());
+    assert_eq!(session.last_seen_at(), Some(NOW + 2000));
+}
+
+#[test]
 fn a_copy_of_a_session_changes_apart_from_it() {
     let manager = native();
     let mut session = reloaded_with_n_1(&manager);
