@@ -156,11 +156,7 @@ fn a_save_that_fails_keeps_last_seen_at() {
         ..SessionConfig::for_format(Format::Native)
     };
     let manager = manager(config);
-    let mut first = manager.load_at("", NOW);
-    let lines = manager
-        .update_at(&mut first, &patch(json!({"n": 1})), NOW)
-        .unwrap();
-    let mut session = manager.load_at(&cookie_header(&lines), NOW + 1000);
+    let mut session = reloaded_with_n_1(&manager);
     assert_eq!(session.last_seen_at(), Some(NOW));
     // Too large to seal, then sealed but over the Cookie header budget: both fail after the
     // save has picked its new lastSeenAt.
