@@ -273,10 +273,7 @@ function install(addon) {
     return { data, keyId, issuedAt, expiresAt, needsReseal }
   }
 
-  for (const [name, value] of Object.entries({ seal, sealAsync, unseal })) {
-    Object.defineProperty(value, 'length', { value: native[name].length })
-    Object.defineProperty(prototype, name, { value, writable: true, configurable: true })
-  }
+  replaceMethods(prototype, native, { seal, sealAsync, unseal })
   installed = native
   return native
 }
@@ -321,40 +318,36 @@ function installSessions(addon) {
     }
   }
 
-  function save(session, options) {
-    const handle = handleOf(this)
-    const text = dataText(handle, session, options)
-    if (text !== undefined) return sessionSaveJson(handle.manager, session, text, options)
-    return native.save.call(this, session, options)
+  /** The method `name` through `withText` when the data has a JSON text, else the native one. */
+  function throughText(name, withText) {
+    return function (session, options) {
+      const handle = handleOf(this)
+      const text = dataText(handle, session, options)
+      if (text !== undefined) return withText(handle.manager, session, text, options)
+      return native[name].call(this, session, options)
+    }
   }
 
-  function saveAsync(session, options) {
-    const handle = handleOf(this)
-    const text = dataText(handle, session, options)
-    if (text !== undefined) return sessionSaveJsonAsync(handle.manager, session, text, options)
-    return native.saveAsync.call(this, session, options)
-  }
+  replaceMethods(prototype, native, {
+    save: throughText('save', sessionSaveJson),
+    saveAsync: throughText('saveAsync', sessionSaveJsonAsync),
+    token: throughText('token', sessionTokenJson),
+    tokenAsync: throughText('tokenAsync', sessionTokenJsonAsync),
+  })
+  installedSessions = native
+  return native
+}
 
-  function token(session, options) {
-    const handle = handleOf(this)
-    const text = dataText(handle, session, options)
-    if (text !== undefined) return sessionTokenJson(handle.manager, session, text, options)
-    return native.token.call(this, session, options)
-  }
-
-  function tokenAsync(session, options) {
-    const handle = handleOf(this)
-    const text = dataText(handle, session, options)
-    if (text !== undefined) return sessionTokenJsonAsync(handle.manager, session, text, options)
-    return native.tokenAsync.call(this, session, options)
-  }
-
-  for (const [name, value] of Object.entries({ save, saveAsync, token, tokenAsync })) {
+/**
+ * Puts each of `replacements` on `prototype` in place of the native method of the same name
+ * (kept in `native`), with that method's name and `length`, writable and configurable like it.
+ */
+function replaceMethods(prototype, native, replacements) {
+  for (const [name, value] of Object.entries(replacements)) {
+    Object.defineProperty(value, 'name', { value: name })
     Object.defineProperty(value, 'length', { value: native[name].length })
     Object.defineProperty(prototype, name, { value, writable: true, configurable: true })
   }
-  installedSessions = native
-  return native
 }
 
 let installed = null
