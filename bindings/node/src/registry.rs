@@ -42,24 +42,23 @@ pub fn set_json_parse(env: &Env, parse: &Unknown) -> Result<()> {
 
 /// The registered `PolysealError` constructor, if any.
 pub fn error_class<'env>(env: &'env Env) -> Result<Option<Unknown<'env>>> {
-    let Some(registered) = env.get_instance_data::<Registered>()? else {
-        return Ok(None);
-    };
-    registered
-        .error_class
-        .as_ref()
-        .map(|class| class.get_value(env))
-        .transpose()
+    registered(env, |registered| registered.error_class.as_ref())
 }
 
 /// The registered `JSON.parse`, if any.
 pub fn json_parse<'env>(env: &'env Env) -> Result<Option<Unknown<'env>>> {
+    registered(env, |registered| registered.json_parse.as_ref())
+}
+
+/// The function `pick` chooses among this environment's registered ones, if registered.
+fn registered<'env>(
+    env: &'env Env,
+    pick: impl FnOnce(&Registered) -> Option<&UnknownRef<false>>,
+) -> Result<Option<Unknown<'env>>> {
     let Some(registered) = env.get_instance_data::<Registered>()? else {
         return Ok(None);
     };
-    registered
-        .json_parse
-        .as_ref()
-        .map(|parse| parse.get_value(env))
+    pick(registered)
+        .map(|function| function.get_value(env))
         .transpose()
 }
