@@ -250,7 +250,7 @@ impl SessionManager {
     /// without cookie lines.
     pub fn token_at(&self, session: &mut Session, now_ms: u64) -> Result<String> {
         check_not_cleared(session)?;
-        self.seal(session, now_ms)
+        keeping_last_seen_on_error(session, |session| self.seal(session, now_ms))
     }
 
     /// Clears the session: the lines that delete the cookie and every chunk. The session is
@@ -392,12 +392,8 @@ impl SessionManager {
     }
 
     fn write(&self, session: &mut Session, now_ms: u64) -> Result<Vec<String>> {
-        // A save that fails leaves the session as the next save needs it: `lastSeenAt` moves
-        // only with a cookie that carries it.
-        let last_seen_at = session.last_seen_at;
-        let lines = self.set_cookie_lines(session, now_ms).inspect_err(|_| {
-            session.last_seen_at = last_seen_at;
-        })?;
+        let lines =
+            keeping_last_seen_on_error(session, |session| self.set_cookie_lines(session, now_ms))?;
         let name = &self.config.cookie_name;
         session.presented = written_state(&lines, name, self.config.chunking);
         session.saved = Some(Arc::clone(&session.data));
@@ -424,10 +420,9 @@ impl SessionManager {
         Ok(lines)
     }
 
-    /// The session's token; with an idle timeout, stamped `lastSeenAt = now`, which the session
-    /// keeps only if sealing succeeds.
+    /// The session's token; with an idle timeout, stamped `lastSeenAt = now` (see
+    /// [`keeping_last_seen_on_error`] for a seal that fails).
     fn seal(&self, session: &mut Session, now_ms: u64) -> Result<String> {
-        let last_seen_at = session.last_seen_at;
         if self.config.idle_timeout_s.is_some() {
             session.last_seen_at = Some(now_ms);
         }
@@ -438,9 +433,6 @@ impl SessionManager {
         let value = Envelope::take(session).into_value(envelope);
         let sealed = self.sealer.seal_until_at(&value, now_ms, expires_at);
         session.data = Arc::new(Envelope::data_of(value, envelope));
-        if sealed.is_err() {
-            session.last_seen_at = last_seen_at;
-        }
         sealed
     }
 
@@ -527,6 +519,16 @@ fn iron_session_max_age(ttl_s: Option<u64>) -> i64 {
         Some(ttl) if ttl > SKEW_S => (ttl - SKEW_S) as i64,
         Some(ttl) => ttl as i64,
     }
+}
+
+/// Runs `write` (a save or a token), restoring the session's `lastSeenAt` if it fails: the
+/// session moves it only with a cookie or token that carries it.
+fn keeping_last_seen_on_error<T>(
+    session: &mut Session,
+    write: impl FnOnce(&mut Session) -> Result<T>,
+) -> Result<T> {
+    let last_seen_at = session.last_seen_at;
+    write(session).inspect_err(|_| session.last_seen_at = last_seen_at)
 }
 
 fn check_not_cleared(session: &Session) -> Result<()> {
