@@ -168,7 +168,7 @@ impl State {
                 let data = field(request, "data")?
                     .as_object()
                     .ok_or_else(|| bad_request("\"data\" must be an object"))?;
-                *session.data_mut() = data.clone();
+                session.set_data(data.clone());
             }
             "save" => {
                 let lines = manager.save_at(session, now(request)?)?;

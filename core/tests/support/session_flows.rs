@@ -318,7 +318,7 @@ impl Run<'_> {
                     .get("data")
                     .and_then(Value::as_object)
                     .ok_or_else(|| bad_case("mutate needs a \"data\" object"))?;
-                *session.data_mut() = data.clone();
+                session.set_data(data.clone());
                 Ok(Written::Nothing)
             }
             "save" => manager.save_at(session, now(step)?).map(Written::Lines),
