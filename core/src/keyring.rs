@@ -17,6 +17,7 @@ use crate::error::{ErrorCode, Result, fail};
 use crate::iron::IronSecret;
 use crate::iron::cache::{DerivedKeyCache, Role, SaltReuse};
 use crate::iron::{DEFAULT_DERIVED_KEY_CACHE_ENTRIES, DerivedKeyCacheStats};
+use crate::text_eq;
 
 /// Minimum password length in UTF-16 code units (iron's `minPasswordlength`).
 pub const MIN_PASSWORD_LENGTH: usize = 32;
@@ -218,7 +219,10 @@ impl Keyring {
 
     /// The entry with this id, if any.
     pub fn get(&self, id: &str) -> Option<&KeyEntry> {
-        self.inner.entries.iter().find(|entry| entry.id == id)
+        self.inner
+            .entries
+            .iter()
+            .find(|entry| text_eq::same(&entry.id, id))
     }
 
     /// All entries, in the order they were added.
@@ -228,7 +232,15 @@ impl Keyring {
 
     /// The position of the entry with this id, if any.
     pub(crate) fn position(&self, id: &str) -> Option<usize> {
-        self.inner.entries.iter().position(|entry| entry.id == id)
+        self.inner
+            .entries
+            .iter()
+            .position(|entry| text_eq::same(&entry.id, id))
+    }
+
+    /// Whether the entry at `index` is the current one.
+    pub(crate) fn is_current(&self, index: usize) -> bool {
+        index == self.inner.current
     }
 
     /// The position of the current entry.
@@ -261,9 +273,9 @@ impl Keyring {
         }
     }
 
-    /// The native cipher of the entry with this id, if any.
-    pub(crate) fn native_cipher(&self, id: &str) -> Option<&Xaes256Gcm> {
-        Some(&self.inner.native[self.position(id)?])
+    /// The native cipher of the entry at `index` (from [`Keyring::position`]).
+    pub(crate) fn native_cipher(&self, index: usize) -> &Xaes256Gcm {
+        &self.inner.native[index]
     }
 
     /// The native cipher of the current entry.

@@ -21,6 +21,7 @@ pub mod native;
 pub mod rng;
 pub mod sealer;
 pub mod session;
+mod text_eq;
 
 pub use error::{Error, ErrorCode, Result};
 pub use keyring::{KeyEntry, Keyring, KeyringBuilder, Secret};

@@ -13,6 +13,7 @@ use super::set_cookie::{
 };
 use super::{CookieOptions, CookieStyle, MAX_SET_COOKIE_BYTES};
 use crate::error::{Error, ErrorCode, Result, fail};
+use crate::text_eq;
 
 /// h3's `chunkMaxLength`: the most encoded characters in one h3 chunk.
 pub const H3_CHUNK_MAX_LENGTH: usize = 4000;
@@ -245,21 +246,37 @@ fn check_previous(scheme: ChunkScheme, previous: ChunkState) -> Result<()> {
 }
 
 /// First-wins lookup over parsed cookies, with empty values treated as absent.
-struct Jar<'a>(HashMap<&'a str, &'a str>);
+struct Jar<'a>(HashMap<Name<'a>, &'a str>);
 
 impl<'a> Jar<'a> {
     fn new(cookies: &'a [(String, String)]) -> Jar<'a> {
         let mut map = HashMap::with_capacity(cookies.len());
         for (name, value) in cookies {
-            map.entry(name.as_str()).or_insert(value.as_str());
+            map.entry(Name(name)).or_insert(value.as_str());
         }
         Jar(map)
     }
 
     fn get(&self, name: &str) -> Option<&'a str> {
-        self.0.get(name).copied().filter(|value| !value.is_empty())
+        self.0
+            .get(&Name(name))
+            .copied()
+            .filter(|value| !value.is_empty())
     }
 }
+
+/// A cookie name as a map key, compared by [`text_eq::same`]: the session's configured name is
+/// looked up on every request.
+#[derive(Hash)]
+struct Name<'a>(&'a str);
+
+impl PartialEq for Name<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        text_eq::same(self.0, other.0)
+    }
+}
+
+impl Eq for Name<'_> {}
 
 fn chunk_name(name: &str, index: usize) -> String {
     format!("{name}.{index}")

@@ -215,7 +215,7 @@ pub(crate) fn unseal_payload_at<T>(
         OpenedToken {
             key_id: entry.id().to_owned(),
             expires_at,
-            needs_reseal: legacy || entry.id() != keyring.current().id(),
+            needs_reseal: legacy || !keyring.is_current(index),
         },
     ))
 }

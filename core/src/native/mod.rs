@@ -156,7 +156,7 @@ pub fn unseal_at(
     let value = json::parse(opened.plaintext(), options.json)?;
     Ok(Unsealed {
         value,
-        needs_reseal: opened.key_id != keyring.current().id(),
+        needs_reseal: !keyring.is_current(opened.key_index),
         key_id: opened.key_id,
         issued_at: opened.issued_at,
         expires_at: opened.expires_at,
@@ -178,7 +178,7 @@ pub(crate) fn unseal_text_at(
         text,
         Unsealed {
             value: Value::Null,
-            needs_reseal: opened.key_id != keyring.current().id(),
+            needs_reseal: !keyring.is_current(opened.key_index),
             key_id: opened.key_id,
             issued_at: opened.issued_at,
             expires_at: opened.expires_at,
@@ -315,6 +315,8 @@ fn seal_with(
 
 struct Opened {
     key_id: String,
+    /// Position of the key in the keyring.
+    key_index: usize,
     issued_at: u64,
     expires_at: Option<u64>,
     /// The decoded token, its ciphertext decrypted in place; wiped when dropped (the parsed
@@ -334,12 +336,13 @@ fn open(token: &str, keyring: &Keyring, options: &NativeOptions, now_ms: u64) ->
     check_token_length(token, options)?;
     let mut bytes = Zeroizing::new(b64::decode(token, "the token")?);
     let parts = wire::parse(&bytes)?;
-    let cipher = keyring.native_cipher(parts.header.key_id).ok_or_else(|| {
+    let key_index = keyring.position(parts.header.key_id).ok_or_else(|| {
         fail(
             ErrorCode::UnknownKey,
             format!("no key with id {:?} in the keyring", parts.header.key_id),
         )
     })?;
+    let cipher = keyring.native_cipher(key_index);
     let aad = associated_data(parts.header_bytes, options);
     let nonce = Nonce::from(*parts.nonce);
     let tag = Tag::from(*parts.tag);
@@ -363,6 +366,7 @@ fn open(token: &str, keyring: &Keyring, options: &NativeOptions, now_ms: u64) ->
     check_times(&header, options, now_ms)?;
     Ok(Opened {
         key_id,
+        key_index,
         issued_at,
         expires_at,
         bytes,

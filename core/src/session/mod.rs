@@ -32,6 +32,7 @@ use crate::cookie::{
 use crate::error::{Error, ErrorCode, Result, fail};
 use crate::keyring::Keyring;
 use crate::sealer::{Format, Sealer};
+use crate::text_eq;
 use envelope::Envelope;
 
 /// One request's session.
@@ -543,9 +544,8 @@ fn check_not_cleared(session: &Session) -> Result<()> {
 
 /// Whether `cookie` is the session cookie or one of its chunks.
 fn is_session_cookie(cookie: &str, name: &str) -> bool {
-    cookie == name
-        || cookie
-            .strip_prefix(name)
+    text_eq::same(cookie, name)
+        || text_eq::strip_prefix(cookie, name)
             .and_then(|rest| rest.strip_prefix('.'))
             .is_some_and(|index| !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()))
 }
