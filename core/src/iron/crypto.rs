@@ -94,13 +94,14 @@ impl PasswordPrf {
         // Every block's U_1 starts with the salt: its whole SHA-1 blocks are hashed once, not
         // once per block (for a 64-character hex salt, one SHA-1 block of the three each
         // 20-byte block of a one-iteration derivation costs).
-        let mut salted = (self.0.clone(), PrfBuffer::default());
-        salted.1.digest_blocks(salt, |blocks| salted.0.update_blocks(blocks));
+        let mut salted = self.0.clone();
+        let mut salt_tail = PrfBuffer::default();
+        salt_tail.digest_blocks(salt, |blocks| salted.update_blocks(blocks));
         let mut u = PrfOutput::default();
         let mut block = Zeroizing::new([0u8; PRF_BYTES]);
         for (index, chunk) in out.chunks_mut(PRF_BYTES).enumerate() {
             let number = u32::try_from(index + 1).expect("PBKDF2 output fits 2^32 blocks");
-            first(&salted, number, &mut u);
+            first(&salted, &salt_tail, number, &mut u);
             block.copy_from_slice(&u);
             for _ in 1..iterations {
                 self.iterate(&mut u);
@@ -124,10 +125,10 @@ impl PasswordPrf {
 }
 
 /// `U_1 = PRF(salt || INT(number))`, from the PRF state that has hashed the salt's whole blocks
-/// and holds the rest in its buffer.
-fn first(salted: &(HmacCore<Sha1>, PrfBuffer), number: u32, u: &mut PrfOutput) {
-    let mut core = ManuallyDrop::new(salted.0.clone());
-    let mut buffer = ManuallyDrop::new(salted.1.clone());
+/// and the buffer holding the rest of the salt.
+fn first(salted: &HmacCore<Sha1>, salt_tail: &PrfBuffer, number: u32, u: &mut PrfOutput) {
+    let mut core = ManuallyDrop::new(salted.clone());
+    let mut buffer = ManuallyDrop::new(salt_tail.clone());
     buffer.digest_blocks(&number.to_be_bytes(), |blocks| core.update_blocks(blocks));
     core.finalize_fixed_core(&mut buffer, u);
 }
