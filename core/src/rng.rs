@@ -10,7 +10,7 @@
 //! forked child must never continue its parent's stream — and core forbids `unsafe`, which
 //! rules out the cheaper detectors (`pthread_atfork`, `MADV_WIPEONFORK` memory).
 //!
-//! With the `test-hooks` feature, [`fixed_bytes`] makes the next draws on this thread return
+//! With the `test-hooks` feature, `fixed_bytes` makes the next draws on this thread return
 //! given bytes, so test vectors are reproducible. The bindings never enable it.
 
 use std::cell::RefCell;

@@ -26,6 +26,7 @@ use polyseal::cookie::{
     MAX_COOKIE_HEADER_BYTES, MAX_SET_COOKIE_BYTES,
 };
 use polyseal::iron;
+use polyseal::json::JsonLimits;
 use polyseal::native::{self, NativeOptions};
 use polyseal::{Error, ErrorCode, b64, json, rng};
 use serde_json::Value;
@@ -73,6 +74,11 @@ pub const TARGETS: &[Target] = &[
         name: "session_load",
         run: session_load,
         smoke_runs: 5_000,
+    },
+    Target {
+        name: "json_validate",
+        run: json_validate,
+        smoke_runs: 50_000,
     },
 ];
 
@@ -487,4 +493,22 @@ pub fn session_load(data: &[u8]) {
     jar.apply(&cleared);
     let after = manager.load_at(&jar.header(), now);
     assert!(after.is_new() && after.rejection().is_none(), "{after:?}");
+}
+
+/// JSON validation: [`json::validate`], which tries a quick scan before `serde_json`, answers
+/// exactly as [`json::parse`] (`serde_json` alone) does, down to the error message. First byte:
+/// the depth limit (`1 + byte % 127`); the rest is the text.
+pub fn json_validate(data: &[u8]) {
+    let Some((&depth, text)) = data.split_first() else {
+        return;
+    };
+    let limits = JsonLimits {
+        max_bytes: usize::MAX,
+        max_depth: 1 + usize::from(depth) % 127,
+    };
+    let validated = json::validate(text, limits).map_err(|e| (e.code(), e.to_string()));
+    let parsed = json::parse(text, limits)
+        .map(|_| ())
+        .map_err(|e| (e.code(), e.to_string()));
+    assert_eq!(validated, parsed, "{:?}", String::from_utf8_lossy(text));
 }

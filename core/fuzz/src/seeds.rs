@@ -20,8 +20,42 @@ pub fn for_target(target: &str) -> Vec<Seed> {
         "cookie_header" => cookie_header_seeds(),
         "chunks" => chunk_seeds(),
         "session_load" => session_seeds(),
+        "json_validate" => json_seeds(),
         _ => Vec::new(),
     }
+}
+
+/// The payload of every valid vector case, and text at the edges of the quick scan (escapes,
+/// surrogates, numbers, nesting), each after a depth byte of 64 (`63 % 127 + 1`).
+fn json_seeds() -> Vec<Seed> {
+    let mut texts: Vec<String> = Vec::new();
+    for vectors in [NATIVE_VECTORS, FE26_VECTORS] {
+        for case in document(vectors)["tests"].as_array().expect("tests") {
+            if let Some(payload) = case["payload"].as_str() {
+                texts.push(payload.to_owned());
+            }
+        }
+    }
+    texts.extend(
+        [
+            r#"{"a":[1,-2.5,0,-0,true,false,null,""],"b":{},"c":[]}"#,
+            r#""\u00e9\ud83d\ude00\ud800\n\"\/""#,
+            "[1e400, 1e-400, 123456789012345678901234567890, -0.0e0]",
+            "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        ]
+        .map(str::to_owned),
+    );
+    texts.sort();
+    texts.dedup();
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(index, text)| {
+            let mut input = vec![63];
+            input.extend(text.into_bytes());
+            (format!("json{index}"), input)
+        })
+        .collect()
 }
 
 fn document(text: &str) -> Value {

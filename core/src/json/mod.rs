@@ -15,6 +15,8 @@ use serde_json::Value;
 
 use crate::error::{ErrorCode, Result, fail};
 
+mod quick;
+
 /// Default largest JSON payload accepted, in bytes.
 pub const DEFAULT_MAX_JSON_BYTES: usize = 64 * 1024;
 /// Default deepest nesting of arrays and objects accepted.
@@ -82,9 +84,13 @@ pub fn parse_str(text: &str, limits: JsonLimits) -> Result<Value> {
 }
 
 /// Checks that `bytes` is JSON within `limits` — exactly the text [`parse`] accepts — without
-/// building a value.
+/// building a value. A one-pass scan accepts most payloads; whatever it does not accept is
+/// judged by `serde_json`, so the verdict and any error are those of [`parse`].
 pub fn validate(bytes: &[u8], limits: JsonLimits) -> Result<()> {
     check_size(bytes.len(), limits)?;
+    if std::str::from_utf8(bytes).is_ok_and(|text| quick::accepts(text, limits.max_depth)) {
+        return Ok(());
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     Nested::<Ignored>::new(limits.max_depth)
         .deserialize(&mut deserializer)
