@@ -47,15 +47,11 @@ pub(crate) fn strip_version_suffix(token: &str) -> &str {
 pub(crate) fn split(token: &str) -> Result<Fields<'_>> {
     let mut parts = [""; FIELDS];
     let mut count = 0;
-    let mut start = 0;
-    // memchr rather than `str::split`, whose char searcher calls `memcmp` for every `*` it finds.
-    let ends = memchr::memchr_iter(b'*', token.as_bytes()).chain(std::iter::once(token.len()));
-    for end in ends {
+    for part in token.split('*') {
         if let Some(slot) = parts.get_mut(count) {
-            *slot = &token[start..end];
+            *slot = part;
         }
         count += 1;
-        start = end + 1;
     }
     if count != FIELDS {
         return Err(fail(
