@@ -9,7 +9,7 @@
 //!   with another empty string calls `memcmp(1, _, 0)`, whose window lies in the never-mapped
 //!   first page: 85 ns, against 2.5 ns for a heap pointer. An id-less keyring (the usual Fe26.2
 //!   password) has the empty id, so every native unseal paid this twice (key lookup and
-//!   `needs_reseal`): 1.16 against 0.94 µs.
+//!   `needs_reseal`): 1.11 against 0.92 µs.
 //! - A string within 32 bytes of a page's end: 142 ns against 2.3 ns, even though the next page
 //!   is mapped and no byte of it is used.
 //!

@@ -657,8 +657,7 @@ OPTIMISATIONS = [
      [("h3v1-seal", "A", "h3-v1 seal"), ("h3v1-unseal", "A", "h3-v1 unseal of a repeat cookie"),
       ("h3v2-seal", "A", "h3-v2 seal, no reuse")], BEFORE_8EA9CE1),
     ("Since commit 5d06b67 (before: that commit): key ids compared without libc `memcmp`; PBKDF2 "
-     "hashes the salt once per key; the Fe26.2 token split by `memchr`; JSON text validated by a "
-     "one-pass scan before `serde_json`",
+     "hashes the salt once per key; JSON text validated by a one-pass scan before `serde_json`",
      [("unseal", "A", "native unseal"), ("seal-json", "A", "native seal_json"),
       ("seal-json", "B", "native seal_json"), ("h3v1-seal", "A", "h3-v1 seal"),
       ("h3v1-unseal", "A", "h3-v1 unseal of a repeat cookie"),
@@ -712,9 +711,9 @@ def before_after(out: list[str], instructions: dict | str) -> None:
     w("")
     w("The last row group in wall-clock time (`load profile`, a million operations of payload A; "
       "5d06b67 and this code built the same way and run interleaved, fastest of four runs, before → "
-      "after): native unseal 1.16 → 0.94 µs, native `seal_json` 0.72 → 0.63 µs, h3-v1 seal 1.75 → "
-      "1.72 µs, h3-v1 unseal of a repeat cookie 1.44 → 1.23 µs, h3-v2 unseal of a repeat cookie "
-      "1.46 → 1.25 µs (native seal, whose code did not change, 0.67 → 0.63 µs: layout). Most of "
+      "after): native unseal 1.11 → 0.92 µs, native `seal_json` 0.70 → 0.64 µs, h3-v1 seal 1.73 → "
+      "1.68 µs, h3-v1 unseal of a repeat cookie 1.40 → 1.25 µs, h3-v2 unseal of a repeat cookie "
+      "1.43 → 1.27 µs (native seal, whose code did not change, 0.66 → 0.65 µs). Most of "
       "the unseal gain is not in the instruction counts. For lengths up to 32 bytes glibc's AVX-512 "
       "`memcmp` reads each side through a masked 32-byte window, and on this AMD CPU that read is "
       "slow when the window reaches into a page that is not the string's (measured in C): comparing "
