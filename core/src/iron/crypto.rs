@@ -91,9 +91,9 @@ impl PasswordPrf {
     /// `U_1 ^ U_2 ^ ... ^ U_c`, where `U_1 = PRF(salt || INT(i))` and `U_j = PRF(U_{j-1})`.
     /// Pinned by RFC 6070's vectors and compared with the `pbkdf2` crate in the tests.
     fn fill(&self, salt: &[u8], iterations: u32, out: &mut [u8]) {
-        // Every block's U_1 starts with the salt: its whole SHA-1 blocks are hashed once, not
-        // once per block (for a 64-character hex salt, one SHA-1 block of the three each
-        // 20-byte block of a one-iteration derivation costs).
+        // Every block's U_1 begins with the salt, so the salt's whole SHA-1 blocks are hashed
+        // once per key, not once per output block: a 32-byte key from a 64-character hex salt
+        // at one iteration costs 5 SHA-1 compressions instead of 6.
         let mut salted = self.0.clone();
         let mut salt_tail = PrfBuffer::default();
         salt_tail.digest_blocks(salt, |blocks| salted.update_blocks(blocks));

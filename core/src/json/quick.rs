@@ -1,9 +1,10 @@
 //! A quick scan that accepts the JSON text most payloads are, for [`super::validate`].
 //!
 //! `serde_json` reading into nothing still decodes every string and number and calls a visitor
-//! for every value: about 1.4 ns a byte, which was most of what sealing JSON text added to a
-//! seal and about a tenth of a Node or Python unseal. This scan makes one pass over the bytes
-//! and builds nothing.
+//! for every value. This scan makes one pass over the bytes and builds nothing: about 90 ns for
+//! a 137-byte session, and `seal_json_at` of it went from 0.70 to 0.64 µs (a 2 KB session:
+//! 86,947 to 63,870 instructions). Every JSON-text path pays validation: `seal_json`, and the
+//! text unseals behind the Node, Python and C bindings.
 //!
 //! It accepts a subset of what `serde_json` accepts and says nothing about the rest: numbers
 //! with an exponent or more than 300 integer digits (the ones that could overflow an `f64`), `\u`
