@@ -16,7 +16,9 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use crate::error::{ErrorCode, Result, fail};
 use crate::iron::IronSecret;
 use crate::iron::cache::{DerivedKeyCache, Role, SaltReuse};
-use crate::iron::{DEFAULT_DERIVED_KEY_CACHE_ENTRIES, DerivedKeyCacheStats};
+use crate::iron::{
+    DEFAULT_DERIVED_KEY_CACHE_ENTRIES, DerivedKeyCacheStats, MAX_DERIVED_KEY_CACHE_ENTRIES,
+};
 use crate::text_eq;
 
 /// Minimum password length in UTF-16 code units (iron's `minPasswordlength`).
@@ -358,7 +360,9 @@ impl KeyringBuilder {
 
     /// Sets how many Fe26.2 derived keys the keyring caches (default
     /// [`DEFAULT_DERIVED_KEY_CACHE_ENTRIES`]); 0 disables the cache, so every Fe26.2 unseal
-    /// runs PBKDF2. What is cached and why it is safe: `docs/FORMAT.md`, "Derived-key cache".
+    /// runs PBKDF2. More than [`MAX_DERIVED_KEY_CACHE_ENTRIES`] makes [`build`](Self::build)
+    /// fail with `INVALID_OPTION`. What is cached and why it is safe: `docs/FORMAT.md`,
+    /// "Derived-key cache".
     pub fn derived_key_cache(mut self, entries: usize) -> Self {
         self.derived_key_cache = Some(entries);
         self
@@ -368,6 +372,18 @@ impl KeyringBuilder {
     pub fn build(self) -> Result<Keyring> {
         let entries = self.pending.into_iter().collect::<Result<Vec<_>>>()?;
         check_entries(&entries)?;
+        let cache_entries = self
+            .derived_key_cache
+            .unwrap_or(DEFAULT_DERIVED_KEY_CACHE_ENTRIES);
+        if cache_entries > MAX_DERIVED_KEY_CACHE_ENTRIES {
+            return Err(fail(
+                ErrorCode::InvalidOption,
+                format!(
+                    "the derived-key cache holds at most {MAX_DERIVED_KEY_CACHE_ENTRIES} entries, \
+                     got {cache_entries}"
+                ),
+            ));
+        }
         let current = match &self.current {
             None => 0,
             Some(id) => entries.iter().position(|e| &e.id == id).ok_or_else(|| {
@@ -396,10 +412,7 @@ impl KeyringBuilder {
                 current,
                 native,
                 iron,
-                iron_cache: DerivedKeyCache::new(
-                    self.derived_key_cache
-                        .unwrap_or(DEFAULT_DERIVED_KEY_CACHE_ENTRIES),
-                ),
+                iron_cache: DerivedKeyCache::new(cache_entries),
                 salt_reuse: SaltReuse::default(),
             }),
         })
@@ -514,6 +527,36 @@ mod tests {
             let err = builder.build().unwrap_err();
             assert_eq!(err.code(), ErrorCode::InvalidPassword);
             assert!(err.message().contains(expected), "{err} lacks {expected}");
+        }
+    }
+
+    #[test]
+    fn derived_key_cache_size_is_bounded() {
+        let sized = |entries| {
+            Keyring::builder()
+                .password("", PW_A)
+                .derived_key_cache(entries)
+        };
+        for entries in [
+            0,
+            1,
+            DEFAULT_DERIVED_KEY_CACHE_ENTRIES,
+            MAX_DERIVED_KEY_CACHE_ENTRIES,
+        ] {
+            let keyring = sized(entries).build().unwrap();
+            assert_eq!(keyring.derived_key_cache_stats().capacity, entries);
+        }
+        // The largest cache works: its first inserts reserve their shards' slots.
+        let largest = sized(MAX_DERIVED_KEY_CACHE_ENTRIES).build().unwrap();
+        let options = crate::iron::IronOptions::for_profile(crate::iron::Profile::H3V1);
+        let token =
+            crate::iron::seal_at(&serde_json::json!({"a": 1}), &largest, &options, 0).unwrap();
+        crate::iron::unseal_at(&token, &largest, &options, 0).unwrap();
+        assert_eq!(largest.derived_key_cache_stats().hits, 2);
+        for entries in [MAX_DERIVED_KEY_CACHE_ENTRIES + 1, usize::MAX] {
+            let err = sized(entries).build().unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidOption);
+            assert!(err.message().contains("at most 1048576 entries"), "{err}");
         }
     }
 

@@ -26,6 +26,11 @@ use zeroize::Zeroizing;
 /// ([`KeyringBuilder::derived_key_cache`](crate::KeyringBuilder::derived_key_cache)).
 pub const DEFAULT_DERIVED_KEY_CACHE_ENTRIES: usize = 1024;
 
+/// Most entries a keyring's cache may be configured to hold (2^20: about 200 MiB of 64-character
+/// salts and keys when full). Each shard reserves its slots at full size on its first insert, so
+/// a larger bound would reserve memory no server needs, or more than there is.
+pub const MAX_DERIVED_KEY_CACHE_ENTRIES: usize = 1 << 20;
+
 /// Longest salt text cached, in bytes. Salts polyseal draws are at most 1024 characters
 /// ([`MAX_SALT_BITS`](super::MAX_SALT_BITS)); iron's default is 64. Keys for longer salts are
 /// derived every time, so one entry never holds more than this much salt.

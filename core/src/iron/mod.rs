@@ -48,7 +48,10 @@ use crate::json;
 use crate::keyring::{KeyEntry, Keyring, Secret};
 use cache::{ReusedSalts, Role};
 
-pub use cache::{DEFAULT_DERIVED_KEY_CACHE_ENTRIES, DerivedKeyCacheStats, MAX_CACHED_SALT_BYTES};
+pub use cache::{
+    DEFAULT_DERIVED_KEY_CACHE_ENTRIES, DerivedKeyCacheStats, MAX_CACHED_SALT_BYTES,
+    MAX_DERIVED_KEY_CACHE_ENTRIES,
+};
 pub(crate) use crypto::IronSecret;
 pub use profile::{
     DEFAULT_ITERATIONS, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_SALT_BITS, DEFAULT_TIMESTAMP_SKEW_SEC,
