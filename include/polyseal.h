@@ -272,6 +272,38 @@ typedef int32_t polyseal_status;
 typedef uint32_t polyseal_secret_kind;
 
 /**
+ * Counters of a keyring's Fe26.2 derived-key cache, summed over its shards, since the keyring
+ * was built. Sealers and session managers built from a keyring share its cache; two keyrings
+ * built from one builder have a cache each.
+ */
+typedef struct polyseal_derived_key_cache_stats {
+    /**
+     * Most entries the cache holds (0: the cache is disabled).
+     */
+    size_t capacity;
+    /**
+     * Entries held now.
+     */
+    size_t entries;
+    /**
+     * Lookups answered from the cache.
+     */
+    uint64_t hits;
+    /**
+     * Lookups that found nothing (the key was then derived).
+     */
+    uint64_t misses;
+    /**
+     * Keys inserted.
+     */
+    uint64_t insertions;
+    /**
+     * Keys evicted (and wiped) to make room.
+     */
+    uint64_t evictions;
+} polyseal_derived_key_cache_stats;
+
+/**
  * The secret is a UTF-8 password of at least 32 characters (UTF-16 code units, as JavaScript
  * counts them).
  */
@@ -959,12 +991,27 @@ polyseal_status polyseal_keyring_builder_set_current(struct polyseal_keyring_bui
                                                      size_t id_len);
 
 /**
+ * Sets how many Fe26.2 derived keys the keyring caches (default 1024; 0 disables the cache, so
+ * every Fe26.2 unseal runs PBKDF2). The number is checked by `polyseal_keyring_builder_build`:
+ * more than 1,048,576 is `POLYSEAL_STATUS_INVALID_OPTION`. `docs/FORMAT.md`, "Derived-key
+ * cache", says what is cached.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for a NULL builder.
+ *
+ * # Safety
+ * `builder` must be NULL or a live builder.
+ */
+polyseal_status polyseal_keyring_builder_set_derived_key_cache(struct polyseal_keyring_builder *builder,
+                                                               size_t entries);
+
+/**
  * Validates the entries and stores a new keyring in `*keyring_out`.
  *
  * The builder is not consumed: it can build again, and must still be freed with
  * `polyseal_keyring_builder_free`. Returns `POLYSEAL_STATUS_INVALID_PASSWORD` for an empty
  * keyring, an invalid or repeated id, an empty id in a keyring of several entries, or a current
- * id that is not in the keyring; `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+ * id that is not in the keyring; `POLYSEAL_STATUS_INVALID_OPTION` for a derived-key cache of
+ * more than 1,048,576 entries; `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
  *
  * # Safety
  * `builder` must be NULL or a live builder; `keyring_out` must be NULL or writable.
@@ -1016,6 +1063,17 @@ polyseal_status polyseal_keyring_from_key(const uint8_t *key,
  * afterwards.
  */
 void polyseal_keyring_free(const struct polyseal_keyring *keyring);
+
+/**
+ * Writes the counters of the keyring's derived-key cache to `*stats_out`.
+ *
+ * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+ *
+ * # Safety
+ * `keyring` must be NULL or a live keyring; `stats_out` must be NULL or writable.
+ */
+polyseal_status polyseal_keyring_derived_key_cache_stats(const struct polyseal_keyring *keyring,
+                                                         struct polyseal_derived_key_cache_stats *stats_out);
 
 /**
  * Creates options with every value at its default and stores them in `*options_out`.

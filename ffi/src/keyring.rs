@@ -26,6 +26,7 @@ pub const POLYSEAL_SECRET_KEY: polyseal_secret_kind = 2;
 pub struct polyseal_keyring_builder {
     entries: Vec<Entry>,
     current: Option<String>,
+    derived_key_cache: Option<usize>,
 }
 
 enum Entry {
@@ -72,6 +73,7 @@ pub unsafe extern "C" fn polyseal_keyring_builder_new(
         let builder = polyseal_keyring_builder {
             entries: Vec::new(),
             current: None,
+            derived_key_cache: None,
         };
         // SAFETY: checked for NULL; the caller vouches it is writable.
         unsafe { out.write(into_raw(builder)) };
@@ -209,12 +211,35 @@ pub unsafe extern "C" fn polyseal_keyring_builder_set_current(
     })
 }
 
+/// Sets how many Fe26.2 derived keys the keyring caches (default 1024; 0 disables the cache, so
+/// every Fe26.2 unseal runs PBKDF2). The number is checked by `polyseal_keyring_builder_build`:
+/// more than 1,048,576 is `POLYSEAL_STATUS_INVALID_OPTION`. `docs/FORMAT.md`, "Derived-key
+/// cache", says what is cached.
+///
+/// Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for a NULL builder.
+///
+/// # Safety
+/// `builder` must be NULL or a live builder.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn polyseal_keyring_builder_set_derived_key_cache(
+    builder: *mut polyseal_keyring_builder,
+    entries: usize,
+) -> polyseal_status {
+    ffi_status(|| {
+        // SAFETY: the caller's promise, checked for NULL inside.
+        let builder = unsafe { handle_mut(builder, "builder")? };
+        builder.derived_key_cache = Some(entries);
+        Ok(())
+    })
+}
+
 /// Validates the entries and stores a new keyring in `*keyring_out`.
 ///
 /// The builder is not consumed: it can build again, and must still be freed with
 /// `polyseal_keyring_builder_free`. Returns `POLYSEAL_STATUS_INVALID_PASSWORD` for an empty
 /// keyring, an invalid or repeated id, an empty id in a keyring of several entries, or a current
-/// id that is not in the keyring; `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+/// id that is not in the keyring; `POLYSEAL_STATUS_INVALID_OPTION` for a derived-key cache of
+/// more than 1,048,576 entries; `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
 ///
 /// # Safety
 /// `builder` must be NULL or a live builder; `keyring_out` must be NULL or writable.
@@ -238,6 +263,9 @@ pub unsafe extern "C" fn polyseal_keyring_builder_build(
         }
         if let Some(current) = &builder.current {
             core = core.current(current);
+        }
+        if let Some(entries) = builder.derived_key_cache {
+            core = core.derived_key_cache(entries);
         }
         let keyring = polyseal_keyring {
             inner: core.build()?,
@@ -321,4 +349,53 @@ pub unsafe extern "C" fn polyseal_keyring_from_key(
 pub unsafe extern "C" fn polyseal_keyring_free(keyring: *const polyseal_keyring) {
     // SAFETY: the caller's promise.
     ffi_value((), || unsafe { free_raw(keyring) });
+}
+
+/// Counters of a keyring's Fe26.2 derived-key cache, summed over its shards, since the keyring
+/// was built. Sealers and session managers built from a keyring share its cache; two keyrings
+/// built from one builder have a cache each.
+#[repr(C)]
+pub struct polyseal_derived_key_cache_stats {
+    /// Most entries the cache holds (0: the cache is disabled).
+    pub capacity: usize,
+    /// Entries held now.
+    pub entries: usize,
+    /// Lookups answered from the cache.
+    pub hits: u64,
+    /// Lookups that found nothing (the key was then derived).
+    pub misses: u64,
+    /// Keys inserted.
+    pub insertions: u64,
+    /// Keys evicted (and wiped) to make room.
+    pub evictions: u64,
+}
+
+/// Writes the counters of the keyring's derived-key cache to `*stats_out`.
+///
+/// Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+///
+/// # Safety
+/// `keyring` must be NULL or a live keyring; `stats_out` must be NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn polyseal_keyring_derived_key_cache_stats(
+    keyring: *const polyseal_keyring,
+    stats_out: *mut polyseal_derived_key_cache_stats,
+) -> polyseal_status {
+    ffi_status(|| {
+        // SAFETY: the caller's promise, checked for NULL inside.
+        let keyring = unsafe { handle(keyring, "keyring")? };
+        let out = Out::new(stats_out, "stats_out")?;
+        let stats = keyring.inner.derived_key_cache_stats();
+        let counters = polyseal_derived_key_cache_stats {
+            capacity: stats.capacity,
+            entries: stats.entries,
+            hits: stats.hits,
+            misses: stats.misses,
+            insertions: stats.insertions,
+            evictions: stats.evictions,
+        };
+        // SAFETY: checked for NULL; the caller vouches it is writable.
+        unsafe { out.write(counters) };
+        Ok(())
+    })
 }

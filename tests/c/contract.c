@@ -569,6 +569,65 @@ static polyseal_status reuse_sealer(const polyseal_keyring *k, const char *forma
     return status;
 }
 
+/* A keyring of PW_K1 alone whose derived-key cache holds `entries` keys. */
+static polyseal_status cache_keyring(size_t entries, const polyseal_keyring **out) {
+    polyseal_keyring_builder *b = NULL;
+    CHECK_OK(polyseal_keyring_builder_new(&b));
+    CHECK_OK(polyseal_keyring_builder_add_password(b, S(""), S(PW_K1)));
+    CHECK_OK(polyseal_keyring_builder_set_derived_key_cache(b, entries));
+    polyseal_status status = polyseal_keyring_builder_build(b, out);
+    polyseal_keyring_builder_free(b);
+    return status;
+}
+
+static polyseal_derived_key_cache_stats cache_stats(const polyseal_keyring *k) {
+    polyseal_derived_key_cache_stats stats;
+    memset(&stats, 0xff, sizeof stats);
+    CHECK_OK(polyseal_keyring_derived_key_cache_stats(k, &stats));
+    return stats;
+}
+
+/* An h3-v1 seal inserts its two keys; opening the token again finds both; a disabled cache
+ * holds nothing and answers nothing. */
+static void test_derived_key_cache(void) {
+    const size_t sizes[] = {1024, 0, 1048576};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        const polyseal_keyring *k = NULL;
+        const polyseal_sealer *s = NULL;
+        CHECK_OK(cache_keyring(sizes[i], &k));
+        CHECK_OK(polyseal_sealer_new(k, S("h3-v1"), NULL, &s));
+        polyseal_derived_key_cache_stats stats = cache_stats(k);
+        CHECK(stats.capacity == sizes[i] && stats.entries == 0 && stats.hits == 0);
+        CHECK(stats.misses == 0 && stats.insertions == 0 && stats.evictions == 0);
+        polyseal_buf token = seal_now(s, "{\"n\":1}");
+        const polyseal_unsealed *u = NULL;
+        CHECK_OK(polyseal_sealer_unseal_at(s, (const char *)token.ptr, token.len, NOW, &u));
+        polyseal_unsealed_free(u);
+        polyseal_buf_free(&token);
+        stats = cache_stats(k);
+        const uint64_t kept = sizes[i] == 0 ? 0 : 2;
+        CHECK(stats.entries == kept && stats.insertions == kept && stats.hits == kept);
+        CHECK(stats.misses == 0 && stats.evictions == 0);
+        polyseal_sealer_free(s);
+        polyseal_keyring_free(k);
+    }
+
+    const polyseal_keyring *refused = SENTINEL(const polyseal_keyring *);
+    CHECK_STATUS(cache_keyring(1048577, &refused), POLYSEAL_STATUS_INVALID_OPTION);
+    CHECK(refused == SENTINEL(const polyseal_keyring *));
+    CHECK(strstr(last_error(), "at most 1048576 entries") != NULL);
+    CHECK_STATUS(cache_keyring(SIZE_MAX, &refused), POLYSEAL_STATUS_INVALID_OPTION);
+
+    polyseal_derived_key_cache_stats stats;
+    const polyseal_status E = POLYSEAL_STATUS_INVALID_ARGUMENT;
+    CHECK_STATUS(polyseal_keyring_builder_set_derived_key_cache(NULL, 1), E);
+    CHECK_STATUS(polyseal_keyring_derived_key_cache_stats(NULL, &stats), E);
+    const polyseal_keyring *k = NULL;
+    CHECK_OK(cache_keyring(8, &k));
+    CHECK_STATUS(polyseal_keyring_derived_key_cache_stats(k, NULL), E);
+    polyseal_keyring_free(k);
+}
+
 static void test_salt_reuse(void) {
     const polyseal_keyring *k = keyring_k1_k2("k1");
     const polyseal_keyring *cold = keyring_k1_k2("k1");
@@ -663,6 +722,7 @@ int main(void) {
     test_every_status();
     test_round_trip_and_rotation();
     test_salt_reuse();
+    test_derived_key_cache();
     test_last_error_message();
     return finish("contract");
 }
