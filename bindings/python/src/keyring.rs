@@ -2,9 +2,9 @@
 
 use polyseal::{ErrorCode, KeyringBuilder, Secret};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyMapping, PyString, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMapping, PyString, PyTuple};
 
-use crate::convert::{text_argument, type_name};
+use crate::convert::{count, text_argument, type_name};
 use crate::errors::{IntoPyResult, fail};
 
 /// Secrets with ids; the current one seals, every one unseals.
@@ -18,10 +18,11 @@ pub(crate) struct Keyring {
 #[pymethods]
 impl Keyring {
     #[new]
-    #[pyo3(signature = (secret_or_entries, *, current = None))]
+    #[pyo3(signature = (secret_or_entries, *, current = None, derived_key_cache = None))]
     fn new(
         secret_or_entries: &Bound<'_, PyAny>,
         current: Option<&Bound<'_, PyAny>>,
+        derived_key_cache: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let py = secret_or_entries.py();
         let mut builder = polyseal::Keyring::builder();
@@ -52,6 +53,11 @@ impl Keyring {
         if let Some(current) = current {
             builder = builder.current(&text_argument(current, "current")?);
         }
+        if let Some(entries) = derived_key_cache {
+            // Any whole number reaches core, which refuses more than it allows.
+            let entries = count(entries, "derived_key_cache", u64::MAX)?;
+            builder = builder.derived_key_cache(usize::try_from(entries).unwrap_or(usize::MAX));
+        }
         Ok(Keyring {
             inner: builder.build().into_py_result(py)?,
         })
@@ -67,6 +73,20 @@ impl Keyring {
     #[getter]
     fn current(&self) -> &str {
         self.inner.current().id()
+    }
+
+    /// Counters of the Fe26.2 derived-key cache since the keyring was built: `capacity`,
+    /// `entries`, `hits`, `misses`, `insertions` and `evictions`.
+    fn derived_key_cache_stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let stats = self.inner.derived_key_cache_stats();
+        let counters = PyDict::new(py);
+        counters.set_item("capacity", stats.capacity)?;
+        counters.set_item("entries", stats.entries)?;
+        counters.set_item("hits", stats.hits)?;
+        counters.set_item("misses", stats.misses)?;
+        counters.set_item("insertions", stats.insertions)?;
+        counters.set_item("evictions", stats.evictions)?;
+        Ok(counters)
     }
 
     fn __len__(&self) -> usize {

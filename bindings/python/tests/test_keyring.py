@@ -124,3 +124,44 @@ def test_keyrings_are_immutable() -> None:
     keyring = polyseal.Keyring(PASSWORD_A)
     with pytest.raises(AttributeError):
         keyring.current = "other"  # type: ignore[misc]
+
+
+def test_derived_key_cache_size_and_counters() -> None:
+    # An h3-v1 seal inserts its two keys and opening the token again finds both; a disabled
+    # cache holds nothing and answers nothing; the largest allowed cache works.
+    for size, kept in [(None, 2), (0, 0), (1_048_576, 2)]:
+        keyring = polyseal.Keyring(PASSWORD_A, derived_key_cache=size)
+        sealer = polyseal.Sealer(keyring, format="h3-v1")
+        assert keyring.derived_key_cache_stats() == {
+            "capacity": 1024 if size is None else size, "entries": 0, "hits": 0,
+            "misses": 0, "insertions": 0, "evictions": 0,
+        }
+        token = sealer.seal_at({"n": 1}, NOW)
+        assert sealer.unseal_at(token, NOW).data == {"n": 1}
+        stats = keyring.derived_key_cache_stats()
+        assert (stats["entries"], stats["insertions"], stats["hits"]) == (kept, kept, kept)
+        assert (stats["misses"], stats["evictions"]) == (0, 0)
+
+
+def test_a_one_entry_cache_evicts() -> None:
+    # The seal's second key evicts its first; the unseal finds the integrity key, misses the
+    # encryption key, derives it and inserts it in its place.
+    keyring = polyseal.Keyring(PASSWORD_A, derived_key_cache=1)
+    sealer = polyseal.Sealer(keyring, format="h3-v1")
+    sealer.unseal_at(sealer.seal_at({"n": 1}, NOW), NOW)
+    assert keyring.derived_key_cache_stats() == {
+        "capacity": 1, "entries": 1, "hits": 1, "misses": 1, "insertions": 3, "evictions": 2,
+    }
+
+
+@pytest.mark.parametrize("size", [1_048_577, 2**64 - 1, 2**64, -1])
+def test_derived_key_cache_beyond_the_bound_is_an_invalid_option(size: int) -> None:
+    with pytest.raises(ConfigError) as raised:
+        polyseal.Keyring(PASSWORD_A, derived_key_cache=size)
+    assert raised.value.code == "INVALID_OPTION"
+
+
+@pytest.mark.parametrize("size", [True, 1.0, "8"])
+def test_derived_key_cache_must_be_an_int(size: Any) -> None:
+    with pytest.raises(InvalidArgumentError):
+        polyseal.Keyring(PASSWORD_A, derived_key_cache=size)
