@@ -29,6 +29,11 @@ export declare class Keyring {
   get ids(): Array<string>
   /** The id of the entry that seals. */
   get current(): string
+  /**
+   * Counters of the Fe26.2 derived-key cache since the keyring was built. Sealers and
+   * session managers built from this keyring share its cache.
+   */
+  derivedKeyCacheStats(): DerivedKeyCacheStats
   /** Ids only: a keyring never serializes its secrets. */
   toJSON(): KeyringInfo
 }
@@ -289,6 +294,22 @@ export type CookieStyle = 'polyseal' | 'h3-v1' | 'h3-v2' | 'iron-session'
 /** The line that deletes a cookie: pass the `domain`, `path` (and `partitioned`) it was set with. */
 export declare function deleteCookie(name: string, options?: CookieOptions): string
 
+/** Counters of a keyring's Fe26.2 derived-key cache since the keyring was built. */
+export interface DerivedKeyCacheStats {
+  /** Most entries the cache holds (0: the cache is off). */
+  capacity: number
+  /** Entries held now. */
+  entries: number
+  /** Lookups answered from the cache. */
+  hits: number
+  /** Lookups that found nothing (the key was then derived). */
+  misses: number
+  /** Keys inserted. */
+  insertions: number
+  /** Keys evicted (and wiped) to make room. */
+  evictions: number
+}
+
 /** The stable error table, name to number, in numeric order (`ERROR_CODES` in `lib/index.js`). */
 export declare function errorCodes(): Record<string, number>
 
@@ -357,6 +378,11 @@ export interface KeyringInfo {
 export interface KeyringOptions {
   /** The id of the entry that seals (default: the first entry). */
   current?: string
+  /**
+   * How many Fe26.2 derived keys the keyring caches (default 1024, at most 1048576; 0 turns
+   * the cache off, so every Fe26.2 unseal runs PBKDF2).
+   */
+  derivedKeyCache?: number
 }
 
 /** Options of `SessionManager#load`. */

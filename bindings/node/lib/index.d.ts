@@ -38,6 +38,7 @@ export type {
   CookieAttributes,
   CookieOptions,
   CookieStyle,
+  DerivedKeyCacheStats,
   Format,
   IronOptions,
   IronSideOptions,

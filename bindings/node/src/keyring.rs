@@ -39,9 +39,29 @@ pub struct KeyringOptions {
     /// The id of the entry that seals (default: the first entry).
     #[napi(ts_type = "string")]
     pub current: Option<Text>,
+    /// How many Fe26.2 derived keys the keyring caches (default 1024, at most 1048576; 0 turns
+    /// the cache off, so every Fe26.2 unseal runs PBKDF2).
+    pub derived_key_cache: Option<f64>,
 }
 
-const KEYRING_KEYS: &[&str] = &["current"];
+const KEYRING_KEYS: &[&str] = &["current", "derivedKeyCache"];
+
+/// Counters of a keyring's Fe26.2 derived-key cache since the keyring was built.
+#[napi(object, object_from_js = false)]
+pub struct DerivedKeyCacheStats {
+    /// Most entries the cache holds (0: the cache is off).
+    pub capacity: f64,
+    /// Entries held now.
+    pub entries: f64,
+    /// Lookups answered from the cache.
+    pub hits: f64,
+    /// Lookups that found nothing (the key was then derived).
+    pub misses: f64,
+    /// Keys inserted.
+    pub insertions: f64,
+    /// Keys evicted (and wiped) to make room.
+    pub evictions: f64,
+}
 
 /// What `JSON.stringify(keyring)` shows: ids only, never secrets.
 #[napi(object, object_from_js = false)]
@@ -80,11 +100,22 @@ impl Keyring {
         guard(&env, || {
             let options: Option<KeyringOptions> =
                 options::read(&env, options.as_ref(), "keyring options", &[KEYRING_KEYS])?;
-            let current = options
-                .and_then(|options| options.current)
-                .map(|Text(id)| id);
-            let inner = build(&env, &secrets, current.as_deref(), "secrets")?;
-            Ok(Keyring { inner })
+            let mut builder = entries_of(&env, &secrets, "secrets")?;
+            if let Some(options) = options {
+                if let Some(Text(id)) = options.current {
+                    builder = builder.current(&id);
+                }
+                // Any safe whole number reaches core, which refuses more than it allows.
+                let entries =
+                    options::whole("derivedKeyCache", options.derived_key_cache, u64::MAX)?;
+                if let Some(entries) = entries {
+                    builder =
+                        builder.derived_key_cache(usize::try_from(entries).unwrap_or(usize::MAX));
+                }
+            }
+            Ok(Keyring {
+                inner: builder.build()?,
+            })
         })
     }
 
@@ -98,6 +129,22 @@ impl Keyring {
     #[napi(getter)]
     pub fn current(&self) -> String {
         self.inner.current().id().to_owned()
+    }
+
+    /// Counters of the Fe26.2 derived-key cache since the keyring was built. Sealers and
+    /// session managers built from this keyring share its cache.
+    #[napi]
+    pub fn derived_key_cache_stats(&self) -> DerivedKeyCacheStats {
+        let stats = self.inner.derived_key_cache_stats();
+        // Counts stay far below 2^53: exact as JavaScript numbers.
+        DerivedKeyCacheStats {
+            capacity: stats.capacity as f64,
+            entries: stats.entries as f64,
+            hits: stats.hits as f64,
+            misses: stats.misses as f64,
+            insertions: stats.insertions as f64,
+            evictions: stats.evictions as f64,
+        }
     }
 
     /// Ids only: a keyring never serializes its secrets.
@@ -143,6 +190,15 @@ pub fn build(
     current: Option<&str>,
     label: &str,
 ) -> Outcome<polyseal::Keyring> {
+    let mut builder = entries_of(env, secrets, label)?;
+    if let Some(current) = current {
+        builder = builder.current(current);
+    }
+    Ok(builder.build()?)
+}
+
+/// A core keyring builder holding the entries of any of the accepted forms.
+fn entries_of(env: &Env, secrets: &Unknown, label: &str) -> Outcome<KeyringBuilder> {
     let fail = |e| Failure::from_napi(env, ErrorCode::InvalidArgument, label, e);
     let mut builder = polyseal::Keyring::builder();
     if let Some(secret) = secret(env, secrets, label)? {
@@ -177,10 +233,7 @@ pub fn build(
             };
         }
     }
-    if let Some(current) = current {
-        builder = builder.current(current);
-    }
-    Ok(builder.build()?)
+    Ok(builder)
 }
 
 /// A keyring of one `{id, secret}` or `{id, encryption, integrity}` entry.

@@ -145,3 +145,31 @@ test('keyrings and sealers never show their secrets', () => {
   assert.deepEqual(Object.keys(keyring), [])
   assert.deepEqual(Object.keys(sealer), [])
 })
+
+test('the derived-key cache: its size, its counters, its bound', () => {
+  // An h3-v1 seal inserts its two keys and opening the token again finds both; a disabled
+  // cache holds nothing and answers nothing; the largest allowed cache works.
+  for (const [size, kept] of [[undefined, 2], [0, 0], [1048576, 2]]) {
+    const keyring = new Keyring(PW1, size === undefined ? undefined : { derivedKeyCache: size })
+    const sealer = new Sealer(keyring, { format: 'h3-v1' })
+    const empty = { capacity: size ?? 1024, entries: 0, hits: 0, misses: 0, insertions: 0, evictions: 0 }
+    assert.deepEqual(keyring.derivedKeyCacheStats(), empty)
+    const token = sealer.seal({ n: 1 }, { now: NOW })
+    assert.deepEqual(sealer.unseal(token, { now: NOW }).data, { n: 1 })
+    const stats = keyring.derivedKeyCacheStats()
+    assert.deepEqual([stats.entries, stats.insertions, stats.hits, stats.misses, stats.evictions],
+      [kept, kept, kept, 0, 0])
+  }
+  // One entry: the seal's second key evicts its first; the unseal finds the integrity key,
+  // misses the encryption key, derives it and inserts it in its place (as in Python and C).
+  const one = new Keyring(PW1, { derivedKeyCache: 1 })
+  const sealer = new Sealer(one, { format: 'h3-v1' })
+  sealer.unseal(sealer.seal({ n: 1 }, { now: NOW }), { now: NOW })
+  assert.deepEqual(one.derivedKeyCacheStats(),
+    { capacity: 1, entries: 1, hits: 1, misses: 1, insertions: 3, evictions: 2 })
+
+  for (const size of [1048577, Number.MAX_SAFE_INTEGER, -1, 1.5, Infinity, NaN]) {
+    throwsCode(() => new Keyring(PW1, { derivedKeyCache: size }), 'INVALID_OPTION')
+  }
+  throwsCode(() => new Keyring(PW1, { derivedKeyCache: '8' }), 'INVALID_ARGUMENT')
+})
