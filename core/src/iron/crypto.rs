@@ -24,8 +24,8 @@ pub(crate) type Key = Zeroizing<[u8; 32]>;
 /// A keyring secret as Fe26.2 derives keys from it.
 ///
 /// Every Fe26.2 key of a password is PBKDF2-HMAC-SHA1 keyed by that password, so the HMAC key
-/// schedule (the password padded and hashed into an inner and an outer SHA-1 state, two of the
-/// eight SHA-1 blocks of a one-iteration derivation) is computed once, when the keyring is
+/// schedule (the password padded and hashed into an inner and an outer SHA-1 state: two SHA-1
+/// blocks that every derivation would otherwise repeat) is computed once, when the keyring is
 /// built, and cloned for every derivation. The states are as secret as the password: they are
 /// wiped when dropped (the `zeroize` features of `hmac` and `sha1`) and never printed.
 pub(crate) enum IronSecret {
