@@ -138,6 +138,16 @@
 #define POLYSEAL_COOKIE_LIST_LINES 2
 
 /**
+ * Derived keys a keyring's Fe26.2 cache holds unless the builder says otherwise.
+ */
+#define POLYSEAL_DEFAULT_DERIVED_KEY_CACHE_ENTRIES 1024
+
+/**
+ * Most derived keys a keyring's Fe26.2 cache may be set to hold.
+ */
+#define POLYSEAL_MAX_DERIVED_KEY_CACHE_ENTRIES 1048576
+
+/**
  * An ordered list of cookies: either `(name, value)` pairs (`POLYSEAL_COOKIE_LIST_PAIRS`, from
  * `polyseal_parse_cookie_header` or built with `polyseal_cookie_list_new` and
  * `polyseal_cookie_list_push`) or `Set-Cookie` lines (`POLYSEAL_COOKIE_LIST_LINES`, from
@@ -991,9 +1001,10 @@ polyseal_status polyseal_keyring_builder_set_current(struct polyseal_keyring_bui
                                                      size_t id_len);
 
 /**
- * Sets how many Fe26.2 derived keys the keyring caches (default 1024; 0 disables the cache, so
- * every Fe26.2 unseal runs PBKDF2). The number is checked by `polyseal_keyring_builder_build`:
- * more than 1,048,576 is `POLYSEAL_STATUS_INVALID_OPTION`. `docs/FORMAT.md`, "Derived-key
+ * Sets how many Fe26.2 derived keys the keyring caches (default
+ * `POLYSEAL_DEFAULT_DERIVED_KEY_CACHE_ENTRIES`; 0 disables the cache, so every Fe26.2 unseal runs
+ * PBKDF2). The number is checked by `polyseal_keyring_builder_build`: more than
+ * `POLYSEAL_MAX_DERIVED_KEY_CACHE_ENTRIES` is `POLYSEAL_STATUS_INVALID_OPTION`. `docs/FORMAT.md`, "Derived-key
  * cache", says what is cached.
  *
  * Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for a NULL builder.
@@ -1011,7 +1022,7 @@ polyseal_status polyseal_keyring_builder_set_derived_key_cache(struct polyseal_k
  * `polyseal_keyring_builder_free`. Returns `POLYSEAL_STATUS_INVALID_PASSWORD` for an empty
  * keyring, an invalid or repeated id, an empty id in a keyring of several entries, or a current
  * id that is not in the keyring; `POLYSEAL_STATUS_INVALID_OPTION` for a derived-key cache of
- * more than 1,048,576 entries; `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+ * more than `POLYSEAL_MAX_DERIVED_KEY_CACHE_ENTRIES` entries; `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
  *
  * # Safety
  * `builder` must be NULL or a live builder; `keyring_out` must be NULL or writable.

@@ -20,6 +20,11 @@ pub const POLYSEAL_SECRET_PASSWORD: polyseal_secret_kind = 1;
 /// The secret is a raw key of exactly 32 bytes.
 pub const POLYSEAL_SECRET_KEY: polyseal_secret_kind = 2;
 
+/// Derived keys a keyring's Fe26.2 cache holds unless the builder says otherwise.
+pub const POLYSEAL_DEFAULT_DERIVED_KEY_CACHE_ENTRIES: usize = 1024;
+/// Most derived keys a keyring's Fe26.2 cache may be set to hold.
+pub const POLYSEAL_MAX_DERIVED_KEY_CACHE_ENTRIES: usize = 1_048_576;
+
 /// Collects keyring entries; `polyseal_keyring_builder_build` turns them into a keyring.
 ///
 /// Mutable: one thread at a time. Free it with `polyseal_keyring_builder_free`.
@@ -211,9 +216,10 @@ pub unsafe extern "C" fn polyseal_keyring_builder_set_current(
     })
 }
 
-/// Sets how many Fe26.2 derived keys the keyring caches (default 1024; 0 disables the cache, so
-/// every Fe26.2 unseal runs PBKDF2). The number is checked by `polyseal_keyring_builder_build`:
-/// more than 1,048,576 is `POLYSEAL_STATUS_INVALID_OPTION`. `docs/FORMAT.md`, "Derived-key
+/// Sets how many Fe26.2 derived keys the keyring caches (default
+/// `POLYSEAL_DEFAULT_DERIVED_KEY_CACHE_ENTRIES`; 0 disables the cache, so every Fe26.2 unseal runs
+/// PBKDF2). The number is checked by `polyseal_keyring_builder_build`: more than
+/// `POLYSEAL_MAX_DERIVED_KEY_CACHE_ENTRIES` is `POLYSEAL_STATUS_INVALID_OPTION`. `docs/FORMAT.md`, "Derived-key
 /// cache", says what is cached.
 ///
 /// Returns `POLYSEAL_STATUS_INVALID_ARGUMENT` for a NULL builder.
@@ -239,7 +245,7 @@ pub unsafe extern "C" fn polyseal_keyring_builder_set_derived_key_cache(
 /// `polyseal_keyring_builder_free`. Returns `POLYSEAL_STATUS_INVALID_PASSWORD` for an empty
 /// keyring, an invalid or repeated id, an empty id in a keyring of several entries, or a current
 /// id that is not in the keyring; `POLYSEAL_STATUS_INVALID_OPTION` for a derived-key cache of
-/// more than 1,048,576 entries; `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
+/// more than `POLYSEAL_MAX_DERIVED_KEY_CACHE_ENTRIES` entries; `POLYSEAL_STATUS_INVALID_ARGUMENT` for NULL pointers.
 ///
 /// # Safety
 /// `builder` must be NULL or a live builder; `keyring_out` must be NULL or writable.
@@ -398,4 +404,21 @@ pub unsafe extern "C" fn polyseal_keyring_derived_key_cache_stats(
         unsafe { out.write(counters) };
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_limits_are_cores() {
+        assert_eq!(
+            POLYSEAL_DEFAULT_DERIVED_KEY_CACHE_ENTRIES,
+            polyseal::iron::DEFAULT_DERIVED_KEY_CACHE_ENTRIES
+        );
+        assert_eq!(
+            POLYSEAL_MAX_DERIVED_KEY_CACHE_ENTRIES,
+            polyseal::iron::MAX_DERIVED_KEY_CACHE_ENTRIES
+        );
+    }
 }

@@ -590,7 +590,8 @@ static polyseal_derived_key_cache_stats cache_stats(const polyseal_keyring *k) {
 /* An h3-v1 seal inserts its two keys; opening the token again finds both; a disabled cache
  * holds nothing and answers nothing. */
 static void test_derived_key_cache(void) {
-    const size_t sizes[] = {1024, 0, 1048576};
+    const size_t sizes[] = {POLYSEAL_DEFAULT_DERIVED_KEY_CACHE_ENTRIES, 0,
+                            POLYSEAL_MAX_DERIVED_KEY_CACHE_ENTRIES};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         const polyseal_keyring *k = NULL;
         const polyseal_sealer *s = NULL;
@@ -613,7 +614,8 @@ static void test_derived_key_cache(void) {
     }
 
     const polyseal_keyring *refused = SENTINEL(const polyseal_keyring *);
-    CHECK_STATUS(cache_keyring(1048577, &refused), POLYSEAL_STATUS_INVALID_OPTION);
+    CHECK_STATUS(cache_keyring(POLYSEAL_MAX_DERIVED_KEY_CACHE_ENTRIES + 1, &refused),
+                 POLYSEAL_STATUS_INVALID_OPTION);
     CHECK(refused == SENTINEL(const polyseal_keyring *));
     CHECK(strstr(last_error(), "at most 1048576 entries") != NULL);
     CHECK_STATUS(cache_keyring(SIZE_MAX, &refused), POLYSEAL_STATUS_INVALID_OPTION);
