@@ -24,6 +24,7 @@ pub mod session;
 mod text_eq;
 
 pub use error::{Error, ErrorCode, Result};
+pub use json::JsonText;
 pub use keyring::{KeyEntry, Keyring, KeyringBuilder, Secret};
 pub use sealer::{Format, Sealer, SealerOptions, Unsealed, UnsealedJson};
 pub use serde_json::Value;

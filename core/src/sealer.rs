@@ -7,11 +7,12 @@
 use std::fmt;
 use std::sync::Arc;
 
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{ErrorCode, Result, fail};
 use crate::iron::{self, IronOptions, Profile};
-use crate::json::{self, JsonLimits};
+use crate::json::{self, JsonLimits, JsonText};
 use crate::keyring::Keyring;
 use crate::native::{self, NativeOptions};
 
@@ -288,6 +289,26 @@ impl Sealer {
         }
     }
 
+    /// Writes `value` as JSON text within this sealer's nesting limit, for
+    /// [`Sealer::seal_text_at`]: what a binding uses to turn a host language's objects into a
+    /// payload (through a `Serialize` view of them) without building a [`Value`].
+    pub fn write_json<T: Serialize + ?Sized>(&self, value: &T) -> Result<JsonText> {
+        JsonText::write(value, self.shared.options.json.max_depth)
+    }
+
+    /// Seals JSON text core wrote, at time `now_ms`, exactly as [`Sealer::seal_at`] seals the
+    /// value it was written from (the text is not parsed again).
+    pub fn seal_text_at(&self, text: &JsonText, now_ms: u64) -> Result<String> {
+        match &self.shared.engine {
+            Engine::Native(options) => {
+                native::seal_text_at(text, &self.shared.keyring, options, now_ms)
+            }
+            Engine::Fe26(options) => {
+                iron::seal_text_at(text, &self.shared.keyring, options, now_ms)
+            }
+        }
+    }
+
     /// Unseals a token at time `now_ms`.
     pub fn unseal_at(&self, token: &str, now_ms: u64) -> Result<Unsealed> {
         match &self.shared.engine {
@@ -354,6 +375,12 @@ impl Sealer {
     #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     pub fn seal(&self, value: &Value) -> Result<String> {
         self.seal_at(value, crate::clock::now_ms())
+    }
+
+    /// [`Sealer::seal_text_at`] at the system clock's time.
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    pub fn seal_text(&self, text: &JsonText) -> Result<String> {
+        self.seal_text_at(text, crate::clock::now_ms())
     }
 
     /// Unseals with the system clock.
@@ -650,5 +677,104 @@ mod tests {
         }
         // Fe26.2's ttl 0 means "never expires", as in iron.
         assert!(Sealer::with_options(ring(), Format::H3V1, native_ttl_zero).is_ok());
+    }
+
+    const NOW: u64 = 1_764_000_000_000;
+
+    /// Every format, with options that matter to the text path (cookie name, ttl).
+    fn sealers() -> Vec<Sealer> {
+        let native = SealerOptions {
+            cookie_name: "session".into(),
+            ttl_ms: Some(60_000),
+            ..SealerOptions::default()
+        };
+        let mut sealers = vec![Sealer::with_options(ring(), Format::Native, native).unwrap()];
+        for format in [Format::H3V1, Format::IronSession, Format::Iron] {
+            sealers.push(Sealer::new(ring(), format).unwrap());
+        }
+        sealers
+    }
+
+    #[test]
+    fn text_core_wrote_seals_byte_for_byte_like_its_value() {
+        let values = [
+            json!({"id": "x", "createdAt": 1_764_000_000_000u64, "data": {"n": -1.5e-7}}),
+            json!([1, "two\n\u{1}\"", null, true, {"z": 0.1, "a": 1e21}, u64::MAX, i64::MIN]),
+            json!("é 🍪"),
+        ];
+        // Enough fixed bytes for any format's draw (an Fe26.2 seal draws 80).
+        let randomness = [0x5au8; 96];
+        for sealer in sealers() {
+            for value in &values {
+                let text = sealer.write_json(value).unwrap();
+                assert_eq!(text.as_str(), json::to_js_string(value));
+                crate::rng::fixed_bytes(&randomness);
+                let from_value = sealer.seal_at(value, NOW).unwrap();
+                crate::rng::clear_fixed_bytes();
+                crate::rng::fixed_bytes(&randomness);
+                let from_text = sealer.seal_text_at(&text, NOW).unwrap();
+                crate::rng::clear_fixed_bytes();
+                assert_eq!(from_text, from_value, "{}", sealer.format());
+                assert_eq!(&sealer.unseal_at(&from_text, NOW + 1).unwrap().value, value);
+            }
+        }
+    }
+
+    #[test]
+    fn text_core_wrote_keeps_the_sealers_limits() {
+        let shallow = SealerOptions {
+            json: JsonLimits {
+                max_depth: 2,
+                max_bytes: 16,
+            },
+            ..SealerOptions::default()
+        };
+        for format in [Format::Native, Format::H3V1] {
+            let sealer = Sealer::with_options(ring(), format, shallow.clone()).unwrap();
+            let deep = json!([[[1]]]);
+            let err = sealer.write_json(&deep).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidJson, "{err}");
+            assert!(err.to_string().contains("deeper than 2 levels"), "{err}");
+            // Text written within a deeper limit is checked again by a shallower sealer.
+            let loose = JsonText::write(&deep, 10).unwrap();
+            let err = sealer.seal_text_at(&loose, NOW).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidJson, "{err}");
+            let fits = JsonText::write(&json!([[1]]), 10).unwrap();
+            assert!(sealer.seal_text_at(&fits, NOW).is_ok());
+            let large = sealer.write_json(&json!(["0123456789abcdef"])).unwrap();
+            let err = sealer.seal_text_at(&large, NOW).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::TooLarge, "{err}");
+        }
+    }
+
+    /// A value whose `Serialize` fails part way, as a binding's view of a host object does.
+    struct Refuses;
+
+    impl Serialize for Refuses {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            use serde::ser::{Error, SerializeSeq};
+            let mut seq = serializer.serialize_seq(None)?;
+            seq.serialize_element(&1)?;
+            drop(seq);
+            Err(S::Error::custom("a value of type Date"))
+        }
+    }
+
+    #[test]
+    fn a_failing_serialize_is_invalid_json_and_text_debug_shows_no_payload() {
+        let sealer = Sealer::new(ring(), Format::Native).unwrap();
+        let err = sealer.write_json(&Refuses).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidJson);
+        assert!(err.to_string().contains("a value of type Date"), "{err}");
+        let text = sealer.write_json(&json!({"secret": "hunter2"})).unwrap();
+        let shown = format!("{text:?}");
+        assert!(
+            !shown.contains("hunter2") && shown.contains("bytes: 20"),
+            "{shown}"
+        );
+        assert_eq!(String::from(text), r#"{"secret":"hunter2"}"#);
     }
 }

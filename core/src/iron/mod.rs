@@ -44,7 +44,7 @@ mod tests;
 use serde_json::Value;
 
 use crate::error::{ErrorCode, Result, fail};
-use crate::json;
+use crate::json::{self, JsonText};
 use crate::keyring::{KeyEntry, Keyring, Secret};
 use cache::{ReusedSalts, Role};
 
@@ -107,6 +107,24 @@ pub fn seal_json_at(
     options.validate()?;
     json::validate(json_text.as_bytes(), options.json_limits)?;
     seal_bytes(json_text.as_bytes(), keyring, options, now_ms, || {
+        SealInputs::for_seal(keyring, options, now_ms)
+    })
+}
+
+/// Seals JSON text core wrote ([`JsonText`]) with the keyring's current entry: as [`seal_at`]
+/// seals the value the text was written from. The text is not parsed again unless it was
+/// written within a deeper nesting limit than `options` allow.
+pub fn seal_text_at(
+    text: &JsonText,
+    keyring: &Keyring,
+    options: &IronOptions,
+    now_ms: u64,
+) -> Result<String> {
+    if !text.written_within(options.json_limits) {
+        return seal_json_at(text.as_str(), keyring, options, now_ms);
+    }
+    options.validate()?;
+    seal_bytes(text.as_str().as_bytes(), keyring, options, now_ms, || {
         SealInputs::for_seal(keyring, options, now_ms)
     })
 }

@@ -10,6 +10,7 @@
 use std::marker::PhantomData;
 use std::{fmt, io};
 
+use serde::Serialize;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
@@ -373,20 +374,79 @@ pub fn to_js_string_within(value: &Value, max_depth: usize) -> Result<String> {
     Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
 
-/// [`write_js`] for a value that nests at most `max_depth` levels; on a deeper value it stops
-/// (with [`ErrorCode::InvalidJson`]) and `out` holds a partial text.
-pub fn write_js_within(value: &Value, max_depth: usize, out: &mut Vec<u8>) -> Result<()> {
+/// [`write_js`] for anything serde can serialize that nests at most `max_depth` levels. On a
+/// deeper value it stops with [`ErrorCode::InvalidJson`]; so it does when the value's own
+/// `Serialize` fails, with the value's message. On failure `out` holds a partial text.
+pub fn write_js_within<T: Serialize + ?Sized>(
+    value: &T,
+    max_depth: usize,
+    out: &mut Vec<u8>,
+) -> Result<()> {
     let formatter = JsFormatter {
         depth: 0,
         max_depth,
     };
     let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
-    serde::Serialize::serialize(value, &mut serializer).map_err(|_| {
-        fail(
-            ErrorCode::InvalidJson,
-            format!("the value nests deeper than {max_depth} levels"),
-        )
+    value.serialize(&mut serializer).map_err(|error| {
+        // The formatter's refusal to nest deeper is the only I/O error writing to a `Vec` meets.
+        let message = if error.is_io() {
+            format!("the value nests deeper than {max_depth} levels")
+        } else {
+            format!("the value has no JSON form: {error}")
+        };
+        fail(ErrorCode::InvalidJson, message)
     })
+}
+
+/// JSON text that core wrote itself, with [`JsonText::write`], from a value serde can
+/// serialize: in `JSON.stringify`'s form and within a known nesting depth.
+///
+/// serde_json's writer only ever writes well-formed JSON for a `Serialize` implementation that
+/// keeps serde's contract (every map key followed by its value), so the seals that take a
+/// `JsonText` ([`crate::Sealer::seal_text_at`]) skip the parse that caller-supplied text gets
+/// in [`crate::Sealer::seal_json_at`]. The bindings use it to write a host language's objects
+/// straight to text, with no `serde_json::Value` in between, while they hold the interpreter,
+/// and seal the text after letting it go. `Debug` shows the length only: payloads are private.
+#[derive(Clone, PartialEq, Eq)]
+pub struct JsonText {
+    text: String,
+    max_depth: usize,
+}
+
+impl JsonText {
+    /// Writes `value` as `JSON.stringify` would, nesting at most `max_depth` levels (deeper is
+    /// [`ErrorCode::InvalidJson`], as is a failure of the value's own `Serialize`).
+    pub fn write<T: Serialize + ?Sized>(value: &T, max_depth: usize) -> Result<JsonText> {
+        let mut out = Vec::with_capacity(128);
+        write_js_within(value, max_depth, &mut out)?;
+        let text = String::from_utf8(out).expect("serde_json writes UTF-8");
+        Ok(JsonText { text, max_depth })
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the text was written within the nesting limit of `limits`: if not, a seal under
+    /// those limits must check the text's depth as it checks caller-supplied text.
+    pub(crate) fn written_within(&self, limits: JsonLimits) -> bool {
+        self.max_depth <= limits.max_depth
+    }
+}
+
+impl From<JsonText> for String {
+    fn from(text: JsonText) -> String {
+        text.text
+    }
+}
+
+impl fmt::Debug for JsonText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonText")
+            .field("bytes", &self.text.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// `serde_json`'s compact output with ECMAScript number formatting, refusing to open arrays and

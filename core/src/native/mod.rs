@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::b64;
 use crate::error::{ErrorCode, Result, fail};
-use crate::json::{self, JsonLimits};
+use crate::json::{self, JsonLimits, JsonText};
 use crate::keyring::Keyring;
 use crate::rng;
 use wire::{Header, NONCE_LEN, TAG_LEN};
@@ -143,6 +143,22 @@ pub fn seal_json_at(
     json::validate(json_text.as_bytes(), options.json)?;
     let expires_at = expiry_for(now_ms, options.ttl_ms)?;
     seal_json_with_times(json_text, keyring, options, now_ms, expires_at)
+}
+
+/// Seals JSON text core wrote ([`JsonText`]) with the keyring's current key, issued at
+/// `now_ms`: as [`seal_at`] seals the value the text was written from. The text is not parsed
+/// again unless it was written within a deeper nesting limit than `options` allow.
+pub fn seal_text_at(
+    text: &JsonText,
+    keyring: &Keyring,
+    options: &NativeOptions,
+    now_ms: u64,
+) -> Result<String> {
+    if !text.written_within(options.json) {
+        return seal_json_at(text.as_str(), keyring, options, now_ms);
+    }
+    let expires_at = expiry_for(now_ms, options.ttl_ms)?;
+    seal_json_with_times(text.as_str(), keyring, options, now_ms, expires_at)
 }
 
 /// Unseals and verifies a token at time `now_ms`.
