@@ -1,4 +1,7 @@
-//! Python objects to JSON values and back, without going through the `json` module.
+//! Python objects to JSON and back, without going through the `json` module. Data to seal is
+//! written as JSON text by core, reading the objects through a serde view of them ([`to_text`]);
+//! a session's data becomes a `serde_json` value through the same view ([`to_json`]). An
+//! unsealed payload's text becomes Python objects as it is read ([`parse_python`]).
 //!
 //! Accepted on the way in: `dict` with `str` keys (insertion order kept), `list`, `tuple`, `str`,
 //! `int` within the 64-bit range, finite `float`, `bool` and `None` (subclasses included).
@@ -10,12 +13,17 @@
 //! Nothing here runs Python code (no `__iter__`, `__index__` or `__float__` overrides are called),
 //! so the objects cannot change while they are read.
 
-use polyseal::ErrorCode;
+use std::cell::Cell;
+
+use polyseal::{ErrorCode, JsonText, Sealer};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use serde_json::{Map, Number, Value};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
 
-use crate::errors::fail;
+use crate::errors::{IntoPyResult, fail};
 
 /// Deepest nesting the converter follows whatever `max_depth` says, so that the recursion stays
 /// well inside the smallest thread stacks Python runs on.
@@ -23,115 +31,203 @@ pub(crate) const MAX_NESTING: usize = 512;
 
 /// Converts a Python object to a JSON value, nesting at most `max_depth` arrays and objects.
 pub(crate) fn to_json(object: &Bound<'_, PyAny>, max_depth: usize) -> PyResult<Value> {
-    let limit = max_depth.min(MAX_NESTING);
-    value_to_json(object, 0, limit)
-}
-
-fn value_to_json(object: &Bound<'_, PyAny>, depth: usize, limit: usize) -> PyResult<Value> {
-    let py = object.py();
-    if object.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(text) = object.cast::<PyString>() {
-        return string(text).map(Value::String);
-    }
-    // `bool` before `int`: it is a subclass of `int`.
-    if let Ok(flag) = object.cast::<PyBool>() {
-        return Ok(Value::Bool(flag.is_true()));
-    }
-    if let Ok(integer) = object.cast::<PyInt>() {
-        return int(integer);
-    }
-    if let Ok(float) = object.cast::<PyFloat>() {
-        return Number::from_f64(float.value())
-            .map(Value::Number)
-            .ok_or_else(|| {
-                fail(
-                    py,
-                    ErrorCode::InvalidJson,
-                    "NaN and infinite floats have no JSON form",
-                )
-            });
-    }
-    let nested = depth + 1;
-    if let Ok(dict) = object.cast::<PyDict>() {
-        enter(py, nested, limit)?;
-        let mut map = Map::with_capacity(dict.len());
-        for (key, item) in dict.iter() {
-            let Ok(key) = key.cast::<PyString>() else {
-                return Err(fail(
-                    py,
-                    ErrorCode::InvalidArgument,
-                    format!(
-                        "dict keys must be str to be sealed as JSON, got {}",
-                        type_name(&key)
-                    ),
-                ));
-            };
-            map.insert(string(key)?, value_to_json(&item, nested, limit)?);
-        }
-        return Ok(Value::Object(map));
-    }
-    if let Ok(list) = object.cast::<PyList>() {
-        enter(py, nested, limit)?;
-        return list
-            .iter()
-            .map(|item| value_to_json(&item, nested, limit))
-            .collect::<PyResult<Vec<_>>>()
-            .map(Value::Array);
-    }
-    if let Ok(tuple) = object.cast::<PyTuple>() {
-        enter(py, nested, limit)?;
-        return tuple
-            .iter()
-            .map(|item| value_to_json(&item, nested, limit))
-            .collect::<PyResult<Vec<_>>>()
-            .map(Value::Array);
-    }
-    Err(fail(
-        py,
-        ErrorCode::InvalidArgument,
-        format!(
-            "a value of type {} has no JSON form; use dict, list, tuple, str, int, float, bool \
-             or None",
-            type_name(object)
-        ),
-    ))
-}
-
-fn enter(py: Python<'_>, depth: usize, limit: usize) -> PyResult<()> {
-    if depth > limit {
-        return Err(fail(
-            py,
-            ErrorCode::InvalidJson,
-            format!("the value nests deeper than {limit} levels (or contains itself)"),
-        ));
-    }
-    Ok(())
-}
-
-fn string(text: &Bound<'_, PyString>) -> PyResult<String> {
-    text.to_cow().map(|text| text.into_owned()).map_err(|_| {
-        fail(
-            text.py(),
-            ErrorCode::InvalidJson,
-            "a str holds an unpaired surrogate, which UTF-8 JSON cannot carry",
-        )
+    let failure = Cell::new(None);
+    serde_json::to_value(View::root(object, max_depth, &failure)).map_err(|error| {
+        failure
+            .take()
+            .unwrap_or_else(|| fail(object.py(), ErrorCode::InvalidJson, error.to_string()))
     })
 }
 
-fn int(integer: &Bound<'_, PyInt>) -> PyResult<Value> {
-    if let Ok(signed) = integer.extract::<i64>() {
-        return Ok(Value::from(signed));
+/// Writes a Python object as the JSON text `sealer` seals, with the same checks and errors as
+/// [`to_json`] but no `serde_json::Value` in between: core writes straight from the objects.
+pub(crate) fn to_text(object: &Bound<'_, PyAny>, sealer: &Sealer) -> PyResult<JsonText> {
+    let failure = Cell::new(None);
+    let view = View::root(object, sealer.options().json.max_depth, &failure);
+    let written = sealer.write_json(&view);
+    match failure.take() {
+        Some(error) => Err(error),
+        None => written.into_py_result(object.py()),
     }
-    if let Ok(unsigned) = integer.extract::<u64>() {
-        return Ok(Value::from(unsigned));
+}
+
+/// A Python object as serde sees it. Serializing it reads the object (and what it holds) in
+/// order and stops at the first value JSON has no form for; that error is a Python exception,
+/// which serde's error types cannot carry, so it is kept in `failure` and serde gets a blank one.
+struct View<'a, 'py> {
+    object: &'a Bound<'py, PyAny>,
+    /// Arrays and objects around `object`.
+    depth: usize,
+    limit: usize,
+    failure: &'a Cell<Option<PyErr>>,
+}
+
+impl<'a, 'py> View<'a, 'py> {
+    fn root(
+        object: &'a Bound<'py, PyAny>,
+        max_depth: usize,
+        failure: &'a Cell<Option<PyErr>>,
+    ) -> Self {
+        View {
+            object,
+            depth: 0,
+            limit: max_depth.min(MAX_NESTING),
+            failure,
+        }
     }
-    Err(fail(
-        integer.py(),
-        ErrorCode::InvalidJson,
-        "an int is outside the range JSON payloads carry (-2**63 to 2**64 - 1)",
-    ))
+
+    /// The view of `object`, held by the array or object this view opens.
+    fn inner<'b>(&'b self, object: &'b Bound<'py, PyAny>) -> View<'b, 'py> {
+        View {
+            object,
+            depth: self.depth + 1,
+            limit: self.limit,
+            failure: self.failure,
+        }
+    }
+
+    fn refuse<E: serde::ser::Error>(&self, code: ErrorCode, message: impl Into<String>) -> E {
+        self.failure
+            .set(Some(fail(self.object.py(), code, message.into())));
+        E::custom("")
+    }
+
+    /// Opening an array or object one level deeper than the limit fails.
+    fn enter<E: serde::ser::Error>(&self) -> Result<(), E> {
+        if self.depth + 1 > self.limit {
+            let limit = self.limit;
+            return Err(self.refuse(
+                ErrorCode::InvalidJson,
+                format!("the value nests deeper than {limit} levels (or contains itself)"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn text<'t, E: serde::ser::Error>(&self, text: &'t Bound<'py, PyString>) -> Result<&'t str, E> {
+        text.to_str().map_err(|_| {
+            self.refuse(
+                ErrorCode::InvalidJson,
+                "a str holds an unpaired surrogate, which UTF-8 JSON cannot carry",
+            )
+        })
+    }
+
+    fn key<'t, E: serde::ser::Error>(&self, key: &'t Bound<'py, PyAny>) -> Result<&'t str, E> {
+        let Ok(key) = key.cast::<PyString>() else {
+            return Err(self.refuse(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "dict keys must be str to be sealed as JSON, got {}",
+                    type_name(key)
+                ),
+            ));
+        };
+        self.text(key)
+    }
+
+    fn dict<S: Serializer>(
+        &self,
+        dict: &Bound<'py, PyDict>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        self.enter()?;
+        // Keys of `str` proper are distinct texts; a `str` subclass may spell a key twice. Such a
+        // dict goes through a JSON map, which keeps the last value at the first key's place.
+        if !dict
+            .iter()
+            .all(|(key, _)| key.is_exact_instance_of::<PyString>())
+        {
+            let mut map = Map::with_capacity(dict.len());
+            for (key, item) in dict.iter() {
+                let key = self.key(&key)?.to_owned();
+                let item = serde_json::to_value(self.inner(&item)).map_err(S::Error::custom)?;
+                map.insert(key, item);
+            }
+            return map.serialize(serializer);
+        }
+        let mut map = serializer.serialize_map(Some(dict.len()))?;
+        for (key, item) in dict.iter() {
+            map.serialize_entry(self.key(&key)?, &self.inner(&item))?;
+        }
+        map.end()
+    }
+
+    fn items<'i, S: Serializer>(
+        &self,
+        items: impl ExactSizeIterator<Item = Bound<'py, PyAny>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        self.enter()?;
+        let mut seq = serializer.serialize_seq(Some(items.len()))?;
+        for item in items {
+            seq.serialize_element(&self.inner(&item))?;
+        }
+        seq.end()
+    }
+
+    fn int<S: Serializer>(
+        &self,
+        integer: &Bound<'py, PyInt>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        if let Ok(signed) = integer.extract::<i64>() {
+            return serializer.serialize_i64(signed);
+        }
+        if let Ok(unsigned) = integer.extract::<u64>() {
+            return serializer.serialize_u64(unsigned);
+        }
+        Err(self.refuse(
+            ErrorCode::InvalidJson,
+            "an int is outside the range JSON payloads carry (-2**63 to 2**64 - 1)",
+        ))
+    }
+}
+
+impl Serialize for View<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let object = self.object;
+        if object.is_none() {
+            return serializer.serialize_unit();
+        }
+        if let Ok(text) = object.cast::<PyString>() {
+            return serializer.serialize_str(self.text(text)?);
+        }
+        // `bool` before `int`: it is a subclass of `int`.
+        if let Ok(flag) = object.cast::<PyBool>() {
+            return serializer.serialize_bool(flag.is_true());
+        }
+        if let Ok(integer) = object.cast::<PyInt>() {
+            return self.int(integer, serializer);
+        }
+        if let Ok(float) = object.cast::<PyFloat>() {
+            let number = float.value();
+            if !number.is_finite() {
+                return Err(self.refuse(
+                    ErrorCode::InvalidJson,
+                    "NaN and infinite floats have no JSON form",
+                ));
+            }
+            return serializer.serialize_f64(number);
+        }
+        if let Ok(dict) = object.cast::<PyDict>() {
+            return self.dict(dict, serializer);
+        }
+        if let Ok(list) = object.cast::<PyList>() {
+            return self.items(list.iter(), serializer);
+        }
+        if let Ok(tuple) = object.cast::<PyTuple>() {
+            return self.items(tuple.iter(), serializer);
+        }
+        Err(self.refuse(
+            ErrorCode::InvalidArgument,
+            format!(
+                "a value of type {} has no JSON form; use dict, list, tuple, str, int, float, \
+                 bool or None",
+                type_name(object)
+            ),
+        ))
+    }
 }
 
 /// A `str` argument as Rust text: anything else, or text with an unpaired surrogate, is
@@ -226,4 +322,103 @@ pub(crate) fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'
             dict.into_any()
         }
     })
+}
+
+/// Builds Python objects straight from JSON text that core has checked (an unsealed payload),
+/// with no `serde_json::Value` in between: the same objects [`to_python`] makes of the parsed
+/// value (a key that appears twice keeps its first place and its last value, as there).
+pub(crate) fn parse_python<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let failure = Cell::new(None);
+    let built = PyBuilder {
+        py,
+        failure: &failure,
+    }
+    .deserialize(&mut reader)
+    .and_then(|object| reader.end().map(|()| object));
+    built.map_err(|error| {
+        failure.take().unwrap_or_else(|| {
+            fail(
+                py,
+                ErrorCode::InvalidJson,
+                format!("the payload is not JSON: {error}"),
+            )
+        })
+    })
+}
+
+/// A serde visitor that builds Python objects; a Python error (out of memory, say) is kept in
+/// `failure`, as serde's error type cannot carry it.
+#[derive(Clone, Copy)]
+struct PyBuilder<'a, 'py> {
+    py: Python<'py>,
+    failure: &'a Cell<Option<PyErr>>,
+}
+
+impl<'py> PyBuilder<'_, 'py> {
+    fn keep<T, E: serde::de::Error>(&self, built: PyResult<T>) -> Result<T, E> {
+        built.map_err(|error| {
+            self.failure.set(Some(error));
+            E::custom("")
+        })
+    }
+}
+
+impl<'de, 'py> DeserializeSeed<'de> for PyBuilder<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, 'py> Visitor<'de> for PyBuilder<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("JSON")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, flag: bool) -> Result<Self::Value, E> {
+        Ok(PyBool::new(self.py, flag).to_owned().into_any())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<Self::Value, E> {
+        let Ok(number) = number.into_pyobject(self.py);
+        Ok(number.into_any())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<Self::Value, E> {
+        let Ok(number) = number.into_pyobject(self.py);
+        Ok(number.into_any())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<Self::Value, E> {
+        Ok(PyFloat::new(self.py, number).into_any())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(PyString::new(self.py, text).into_any())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+        let list = PyList::empty(self.py);
+        while let Some(item) = items.next_element_seed(self)? {
+            self.keep(list.append(item))?;
+        }
+        Ok(list.into_any())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+        let dict = PyDict::new(self.py);
+        while let Some(key) = entries.next_key_seed(self)? {
+            let item = entries.next_value_seed(self)?;
+            self.keep(dict.set_item(key, item))?;
+        }
+        Ok(dict.into_any())
+    }
 }

@@ -1,7 +1,8 @@
 //! `polyseal.Sealer` and `polyseal.Unsealed`: the core `Sealer` with Python types.
 //!
-//! Arguments are converted while attached to the interpreter; the crypto and the JSON text work
-//! run detached (`Python::detach`), so threads sealing and unsealing at once run in parallel.
+//! Arguments are converted while attached to the interpreter (data to seal straight into JSON
+//! text); the crypto and the JSON text work run detached (`Python::detach`), so threads sealing
+//! and unsealing at once run in parallel.
 
 use polyseal::{ErrorCode, Format, SealerOptions};
 use pyo3::prelude::*;
@@ -122,18 +123,18 @@ impl Sealer {
     /// Seals `data` with the current key at the system clock's time.
     fn seal(&self, data: &Bound<'_, PyAny>) -> PyResult<String> {
         let py = data.py();
-        let value = convert::to_json(data, self.inner.options().json.max_depth)?;
+        let text = convert::to_text(data, &self.inner)?;
         let sealer = &self.inner;
-        py.detach(|| sealer.seal(&value)).into_py_result(py)
+        py.detach(|| sealer.seal_text(&text)).into_py_result(py)
     }
 
     /// Seals `data` as if the time were `now`.
     fn seal_at(&self, data: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>) -> PyResult<String> {
         let py = data.py();
         let now_ms = time::instant_ms(now, "now")?;
-        let value = convert::to_json(data, self.inner.options().json.max_depth)?;
+        let text = convert::to_text(data, &self.inner)?;
         let sealer = &self.inner;
-        py.detach(|| sealer.seal_at(&value, now_ms))
+        py.detach(|| sealer.seal_text_at(&text, now_ms))
             .into_py_result(py)
     }
 
@@ -162,7 +163,9 @@ impl Sealer {
         let py = token.py();
         let token = token_text(token)?;
         let sealer = &self.inner;
-        let opened = py.detach(|| sealer.unseal(&token)).into_py_result(py)?;
+        let opened = py
+            .detach(|| sealer.unseal_json_at(&token, polyseal::clock::now_ms()))
+            .into_py_result(py)?;
         Unsealed::new(py, opened)
     }
 
@@ -173,7 +176,7 @@ impl Sealer {
         let token = token_text(token)?;
         let sealer = &self.inner;
         let opened = py
-            .detach(|| sealer.unseal_at(&token, now_ms))
+            .detach(|| sealer.unseal_json_at(&token, now_ms))
             .into_py_result(py)?;
         Unsealed::new(py, opened)
     }
@@ -227,9 +230,9 @@ pub(crate) struct Unsealed {
 }
 
 impl Unsealed {
-    fn new(py: Python<'_>, opened: polyseal::Unsealed) -> PyResult<Self> {
+    fn new(py: Python<'_>, opened: polyseal::UnsealedJson) -> PyResult<Self> {
         Ok(Unsealed {
-            data: convert::to_python(py, &opened.value)?.unbind(),
+            data: convert::parse_python(py, &opened.json)?.unbind(),
             key_id: opened.key_id,
             issued_at: opened.issued_at,
             expires_at: opened.expires_at,

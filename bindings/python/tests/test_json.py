@@ -76,11 +76,69 @@ def test_tuples_become_lists_and_subclasses_their_base() -> None:
     assert type(back["e"]) is int and type(back["k"]) is str
 
 
+class Spelling(str):
+    """A key type under which equal texts are distinct dict keys."""
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+
+def test_a_key_spelled_twice_keeps_its_first_place_and_last_value() -> None:
+    # Only a str subclass can put one text twice in a dict; JSON has one key per text, so the
+    # last value wins, at the place of the first (as a JavaScript object assigned in order).
+    data = {Spelling("a"): 1, "b": 2, Spelling("a"): {"c": 3}, "d": [Spelling("a")]}
+    assert len(data) == 4
+    back = round_trip(data)
+    assert list(back.items()) == [("a", {"c": 3}), ("b", 2), ("d", ["a"])]
+    with pytest.raises(InvalidJsonError):
+        SEALER.seal_at({Spelling("x"): 1, Spelling("x"): math.nan}, NOW)
+    with pytest.raises(InvalidArgumentError) as raised:
+        SEALER.seal_at({Spelling("x"): {Spelling("y"): {1: 2}}}, NOW)
+    assert "dict keys must be str" in raised.value.message
+
+
 def test_integral_floats_come_back_as_javascript_writes_them() -> None:
     # JSON.stringify(1.0) is "1" and JSON.stringify(-0) is "0": peers see the same bytes.
     assert round_trip({"a": 1.0, "b": -0.0, "c": 1e21}) == {"a": 1, "b": 0, "c": 1e21}
     assert type(round_trip(1.0)) is int
     assert type(round_trip(1e21)) is float
+
+
+def test_the_sealed_text_is_what_javascript_writes() -> None:
+    # A native token's length follows its payload's byte for byte: sealing the value and sealing
+    # the text JSON.stringify writes for it must give tokens of one length.
+    data = {"f": [1.0, -0.0, 1e21, 0.1, 5e-324], "s": "é\n\x01\"🦀", "n": [2**64 - 1, None, True]}
+    stringified = '{"f":[1,0,1e+21,0.1,5e-324],"s":"é\\n\\u0001\\"🦀","n":[18446744073709551615,null,true]}'
+    for extra in ("", "x" * 300):
+        value = {**data, "pad": extra}
+        text = stringified[:-1] + f',"pad":"{extra}"}}'
+        assert len(SEALER.seal_at(value, NOW)) == len(SEALER.seal_json_at(text, NOW))
+        assert round_trip(value) == SEALER.unseal_at(SEALER.seal_json_at(text, NOW), NOW).data
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a":1,"b":2,"a":{"c":3}}', {"a": {"c": 3}, "b": 2}),
+        ('[-0, -0.0, 1.0, 1e2, 1E-2, 9007199254740993]', [-0.0, -0.0, 1.0, 100.0, 0.01, 9007199254740993]),
+        ("[18446744073709551615, -9223372036854775808, 18446744073709551616]",
+         [2**64 - 1, -(2**63), 1.8446744073709552e19]),
+        ('"\\u00e9\\ud83e\\udd80 \\" \\\\ \\/"', "é🦀 \" \\ /"),
+        (' { "k" : [ ] , "l" : { } } ', {"k": [], "l": {}}),
+    ],
+)
+def test_unsealed_text_becomes_the_objects_it_spells(text: str, expected: Any) -> None:
+    # Unsealing builds Python objects straight from the payload's text: integers are ints (but
+    # -0 is the float -0.0, as in JavaScript, and integers beyond 64 bits are floats), a
+    # fraction or an exponent makes a float, and a key that appears twice keeps its first place
+    # and its last value.
+    back = SEALER.unseal_at(SEALER.seal_json_at(text, NOW), NOW).data
+    assert back == expected
+    assert repr(back) == repr(expected)
+    if isinstance(expected, dict):
+        assert list(back) == list(expected)
 
 
 def test_bool_is_not_an_int() -> None:
