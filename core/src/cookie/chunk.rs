@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use super::set_cookie::{
-    deletion_cookie, encode_value, needs_cookie2_encoding, render_line, set_cookie,
-    uri_component_len,
+    deletion_cookie, needs_cookie2_encoding, render_line, render_measured_line, set_cookie,
+    uri_component_len, within_limit,
 };
 use super::{CookieOptions, CookieStyle, MAX_SET_COOKIE_BYTES};
 use crate::error::{Error, ErrorCode, Result, fail};
@@ -301,8 +301,7 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn h3(&self, value: &str, split: bool, previous: ChunkState) -> Result<Vec<String>> {
-        let whole = render_line(self.name, value, self.options, self.style)?;
-        let encoded = encode_value(self.name, value, self.style)?.len();
+        let (whole, encoded) = render_measured_line(self.name, value, self.options, self.style)?;
         let fits = whole.len() <= MAX_SET_COOKIE_BYTES && encoded <= H3_CHUNK_MAX_LENGTH;
         let pieces = if fits || !split {
             None
@@ -312,7 +311,7 @@ impl Writer<'_> {
         let kept = pieces.as_ref().map_or(0, Vec::len);
         let mut lines = self.deletions(kept + 1..previous.chunks + 1)?;
         let Some(pieces) = pieces else {
-            lines.push(self.line(self.name, value)?);
+            lines.push(within_limit(self.name, whole)?);
             return Ok(lines);
         };
         if pieces.len() > H3_MAX_CHUNKS {
@@ -328,7 +327,7 @@ impl Writer<'_> {
     fn iron_session(&self, value: &str, split: bool, previous: ChunkState) -> Result<Vec<String>> {
         let whole = render_line(self.name, value, self.options, self.style)?;
         if whole.len() <= MAX_SET_COOKIE_BYTES || !split {
-            let mut lines = vec![self.line(self.name, value)?];
+            let mut lines = vec![within_limit(self.name, whole)?];
             lines.extend(self.deletions(0..previous.chunks)?);
             return Ok(lines);
         }

@@ -15,6 +15,7 @@
 mod chunk;
 mod date;
 mod parse;
+mod scan;
 mod set_cookie;
 
 pub use chunk::{

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::date::imf_fixdate;
+use super::scan::next_refused;
 use super::{CookieOptions, CookieStyle, MAX_SET_COOKIE_BYTES, Priority, SameSite};
 use crate::error::{Error, ErrorCode, Result, fail};
 
@@ -24,7 +25,12 @@ pub fn set_cookie(
     options: &CookieOptions,
     style: CookieStyle,
 ) -> Result<String> {
-    let line = render_line(name, value, options, style)?;
+    within_limit(name, render_line(name, value, options, style)?)
+}
+
+/// `line`, the rendered line of cookie `name`, unless it is longer than
+/// [`MAX_SET_COOKIE_BYTES`] (`TOO_LARGE`).
+pub(super) fn within_limit(name: &str, line: String) -> Result<String> {
     if line.len() > MAX_SET_COOKIE_BYTES {
         return Err(fail(
             ErrorCode::TooLarge,
@@ -60,6 +66,16 @@ pub(super) fn render_line(
     options: &CookieOptions,
     style: CookieStyle,
 ) -> Result<String> {
+    render_measured_line(name, value, options, style).map(|(line, _)| line)
+}
+
+/// [`render_line`], and the length of the value as the line spells it (encoded).
+pub(super) fn render_measured_line(
+    name: &str,
+    value: &str,
+    options: &CookieOptions,
+    style: CookieStyle,
+) -> Result<(String, usize)> {
     check_name(name)?;
     let value = encode_value(name, value, style)?;
     let attributes = Attributes::resolve(options, style)?;
@@ -68,7 +84,7 @@ pub(super) fn render_line(
     for attribute in attribute_order(style) {
         attributes.write(*attribute, &mut line);
     }
-    Ok(line)
+    Ok((line, value.len()))
 }
 
 /// The value as the style writes it on the wire.
@@ -83,7 +99,12 @@ pub(super) fn encode_value<'a>(
             Ok(Cow::Borrowed(value))
         }
         CookieStyle::H3V1 | CookieStyle::H3V2 => Ok(Cow::Owned(encode_uri_component(value))),
-        CookieStyle::IronSession if value.chars().any(needs_cookie2_encoding) => {
+        CookieStyle::IronSession
+            if next_refused(value.as_bytes(), 0, |byte| {
+                !needs_cookie2_encoding(char::from(byte))
+            })
+            .is_some() =>
+        {
             Ok(Cow::Owned(encode_uri_component(value)))
         }
         CookieStyle::IronSession => Ok(Cow::Borrowed(value)),
@@ -92,17 +113,27 @@ pub(super) fn encode_value<'a>(
 
 /// JavaScript's `encodeURIComponent`: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )` becomes
 /// `%XX` (upper-case hex) per UTF-8 byte.
+///
+/// Works on bytes: every byte of a non-ASCII character is escaped, as is every reserved ASCII
+/// byte, and runs of unreserved ones are copied whole (a token is one such run).
 pub(super) fn encode_uri_component(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if is_uri_unreserved(c) {
-            out.push(c);
-        } else {
-            let mut buffer = [0u8; 4];
-            for byte in c.encode_utf8(&mut buffer).bytes() {
-                write!(out, "%{byte:02X}").expect("writing to a String cannot fail");
-            }
+    // Where the current run of unreserved (so ASCII, so character-starting) bytes began.
+    let mut run = 0;
+    while let Some(at) = next_refused(bytes, run, |byte| is_uri_unreserved(char::from(byte))) {
+        if run < at {
+            out.push_str(&text[run..at]);
         }
+        let byte = bytes[at];
+        out.push('%');
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        run = at + 1;
+    }
+    if run < text.len() {
+        out.push_str(&text[run..]);
     }
     out
 }
@@ -117,7 +148,7 @@ pub(super) fn uri_component_len(c: char) -> usize {
 }
 
 fn is_uri_unreserved(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-_.!~*'()".contains(c)
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '!' | '~' | '*' | '\'' | '(' | ')')
 }
 
 /// The `cookie` 2 package percent-encodes a whole value when any character is outside the
@@ -131,9 +162,14 @@ fn is_cookie_octet(c: char) -> bool {
     matches!(c, '\x21'..='\x7e') && !matches!(c, '"' | ',' | ';' | '\\')
 }
 
+fn is_cookie_octet_byte(byte: u8) -> bool {
+    is_cookie_octet(char::from(byte))
+}
+
 /// RFC 6265 token (RFC 2616 `tchar`).
 fn is_token_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+    c.is_ascii_alphanumeric()
+        || u8::try_from(c).is_ok_and(|byte| b"!#$%&'*+-.^_`|~".contains(&byte))
 }
 
 fn check_name(name: &str) -> Result<()> {
@@ -154,7 +190,10 @@ fn check_name(name: &str) -> Result<()> {
 }
 
 fn check_value(name: &str, value: &str) -> Result<()> {
-    match value.char_indices().find(|(_, c)| !is_cookie_octet(*c)) {
+    // Every byte before the first refused one is ASCII, so the refused one starts a character.
+    let refused = next_refused(value.as_bytes(), 0, is_cookie_octet_byte)
+        .and_then(|at| Some((at, value[at..].chars().next()?)));
+    match refused {
         None => Ok(()),
         // The value itself is never echoed: it is usually a token.
         Some((at, c)) => Err(fail(
@@ -493,6 +532,85 @@ mod tests {
         assert_eq!(encode("100%", CookieStyle::IronSession), "a=100%25");
         assert_eq!(encode("a/b+c=%", CookieStyle::Polyseal), "a=a/b+c=%");
         assert_eq!(encode_uri_component("😀"), "%F0%9F%98%80");
+    }
+
+    /// `encodeURIComponent` as its definition reads: character by character.
+    fn encode_uri_component_by_chars(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            if c.is_ascii_alphanumeric() || "-_.!~*'()".contains(c) {
+                out.push(c);
+            } else {
+                let mut buffer = [0u8; 4];
+                for byte in c.encode_utf8(&mut buffer).bytes() {
+                    out.push_str(&format!("%{byte:02X}"));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn uri_component_encoding_matches_its_definition() {
+        let pieces = [
+            "",
+            "a",
+            "Z9",
+            "-_.!~*'()",
+            " ",
+            "%",
+            "/",
+            "é",
+            "😀",
+            "\u{0}",
+            "\u{7f}",
+            "\u{80}",
+            "\u{7ff}",
+            "\u{800}",
+            "\u{ffff}",
+            "Fe26.2**",
+            "x y",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(
+                        encode_uri_component(&text),
+                        encode_uri_component_by_chars(&text),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
+        for code in 0..=0x7f_u8 {
+            let text = char::from(code).to_string();
+            assert_eq!(
+                encode_uri_component(&text),
+                encode_uri_component_by_chars(&text)
+            );
+        }
+    }
+
+    #[test]
+    fn a_refused_value_character_is_found_wherever_it_is() {
+        let bare = CookieOptions::default();
+        for at in 0..40 {
+            for (bad, shown) in [
+                (' ', "' ' (U+0020)"),
+                ('\t', "U+0009"),
+                (';', "';' (U+003B)"),
+                ('é', "'é' (U+00E9)"),
+            ] {
+                let value = format!("{}{bad}{}", "a".repeat(at), "b".repeat(40 - at));
+                let error = set_cookie("n", &value, &bare, CookieStyle::Polyseal).unwrap_err();
+                assert_eq!(error.code(), ErrorCode::InvalidCookie);
+                let expected = format!("contains {shown} at byte {at};");
+                assert!(error.message().contains(&expected), "{}", error.message());
+            }
+        }
+        let fine = "Fe26.2**0123456789abcdef!#$%&'()*+-./:<=>?@[]^_`{|}~".repeat(3);
+        assert!(set_cookie("n", &fine, &bare, CookieStyle::Polyseal).is_ok());
     }
 
     #[test]

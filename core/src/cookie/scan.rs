@@ -1,0 +1,42 @@
+//! Byte scans over cookie values and headers.
+
+/// Where the first byte of `bytes` at or after `from` that `keep` refuses is.
+///
+/// Cookie values are tokens of hundreds of bytes, scanned on every load and save: whole 16-byte
+/// chunks are tested without an early exit, which compiles to vector compares, and only a chunk
+/// that fails is searched byte by byte.
+pub(super) fn next_refused(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut start = from;
+    for chunk in bytes[from..].chunks(16) {
+        if !chunk.iter().fold(true, |all, &byte| all & keep(byte)) {
+            return chunk
+                .iter()
+                .position(|&byte| !keep(byte))
+                .map(|at| start + at);
+        }
+        start += chunk.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_first_refused_byte_at_or_after_the_start() {
+        let keep = |byte: u8| byte != b'*';
+        for length in 0..50 {
+            let mut bytes = vec![b'a'; length];
+            assert_eq!(next_refused(&bytes, 0, keep), None);
+            for at in 0..length {
+                bytes[at] = b'*';
+                assert_eq!(next_refused(&bytes, 0, keep), Some(at), "{length} {at}");
+                assert_eq!(next_refused(&bytes, at, keep), Some(at));
+                assert_eq!(next_refused(&bytes, at + 1, keep), None);
+                bytes[at] = b'a';
+            }
+            assert_eq!(next_refused(&bytes, length, keep), None);
+        }
+    }
+}
