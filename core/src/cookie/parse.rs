@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use super::MAX_COOKIE_HEADER_BYTES;
+use super::scan::next_refused;
 use crate::error::{ErrorCode, Result, fail};
 
 /// Parses a `Cookie` header into `(name, value)` pairs, in header order.
@@ -50,9 +51,10 @@ fn trim_blanks(text: &str) -> &str {
     text.trim_matches([' ', '\t'])
 }
 
+/// Controls other than tab (all ASCII, so a byte scan finds them).
 fn has_control(text: &str) -> bool {
-    text.chars()
-        .any(|c| matches!(c, '\x00'..='\x08' | '\x0a'..='\x1f' | '\x7f'))
+    let is_control = |byte| matches!(byte, 0x00..=0x08 | 0x0a..=0x1f | 0x7f);
+    next_refused(text.as_bytes(), 0, |byte| !is_control(byte)).is_some()
 }
 
 fn unquote(value: &str) -> &str {
