@@ -19,6 +19,7 @@ pub mod json;
 pub mod keyring;
 pub mod native;
 pub mod rng;
+mod scan;
 pub mod sealer;
 pub mod session;
 mod text_eq;

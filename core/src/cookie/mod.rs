@@ -15,7 +15,6 @@
 mod chunk;
 mod date;
 mod parse;
-mod scan;
 mod set_cookie;
 
 pub use chunk::{

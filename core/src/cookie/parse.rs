@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use super::MAX_COOKIE_HEADER_BYTES;
-use super::scan::next_refused;
 use crate::error::{ErrorCode, Result, fail};
+use crate::scan::next_refused;
 
 /// Parses a `Cookie` header into `(name, value)` pairs, in header order.
 ///

@@ -4,9 +4,9 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::date::imf_fixdate;
-use super::scan::next_refused;
 use super::{CookieOptions, CookieStyle, MAX_SET_COOKIE_BYTES, Priority, SameSite};
 use crate::error::{Error, ErrorCode, Result, fail};
+use crate::scan::next_refused;
 
 /// cookie-es 3 (h3 2.x) caps `Max-Age` at 400 days, the longest lifetime browsers honour.
 const H3V2_MAX_AGE_LIMIT: i64 = 34_560_000;

@@ -5,6 +5,7 @@
 
 use crate::b64;
 use crate::error::{ErrorCode, Result, fail};
+use crate::scan::next_refused;
 
 /// The only prefix (format version) read and written.
 pub(crate) const PREFIX: &str = "Fe26.2";
@@ -40,19 +41,12 @@ pub(crate) struct Decoded {
 /// Drops iron-session's `~<version>` suffix: like iron-session 9, everything from the first
 /// `~` is ignored (it sits outside the MAC, so it cannot be trusted anyway).
 pub(crate) fn strip_version_suffix(token: &str) -> &str {
-    token.split_once('~').map_or(token, |(body, _)| body)
+    next_refused(token.as_bytes(), 0, |byte| byte != b'~').map_or(token, |at| &token[..at])
 }
 
 /// Splits a token into its eight fields and checks the prefix (iron's first two checks).
 pub(crate) fn split(token: &str) -> Result<Fields<'_>> {
-    let mut parts = [""; FIELDS];
-    let mut count = 0;
-    for part in token.split('*') {
-        if let Some(slot) = parts.get_mut(count) {
-            *slot = part;
-        }
-        count += 1;
-    }
+    let (parts, count) = cut(token);
     if count != FIELDS {
         return Err(fail(
             ErrorCode::Malformed,
@@ -71,6 +65,25 @@ pub(crate) fn split(token: &str) -> Result<Fields<'_>> {
         hmac_salt: parts[6],
         hmac: parts[7],
     })
+}
+
+/// The first [`FIELDS`] parts of `token.split('*')`, and how many parts there are; found by a
+/// byte scan (`*` is ASCII, so every cut is a character boundary).
+fn cut(token: &str) -> ([&str; FIELDS], usize) {
+    let mut parts = [""; FIELDS];
+    let mut count = 0;
+    let mut start = 0;
+    loop {
+        let end = next_refused(token.as_bytes(), start, |byte| byte != b'*').unwrap_or(token.len());
+        if let Some(slot) = parts.get_mut(count) {
+            *slot = &token[start..end];
+        }
+        count += 1;
+        if end == token.len() {
+            return (parts, count);
+        }
+        start = end + 1;
+    }
 }
 
 /// `Fe26.<n>` with another `n` is a version we do not read; anything else is not Fe26 at all.
@@ -174,4 +187,30 @@ pub(crate) fn finish(mut mac_base: String, hmac_salt: &str, mac: &[u8]) -> Strin
     mac_base.push('*');
     b64::encode_into(mac, &mut mac_base);
     mac_base
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_cut_where_str_split_cuts_them() {
+        let pieces = ["", "*", "**", "Fe26.2", "é~", "0123456789abcdef0123", "x*y"];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            texts = texts
+                .iter()
+                .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
+                .collect();
+        }
+        for text in &texts {
+            let expected: Vec<&str> = text.split('*').collect();
+            let (parts, count) = cut(text);
+            assert_eq!(count, expected.len(), "{text:?}");
+            let kept = count.min(FIELDS);
+            assert_eq!(parts[..kept], expected[..kept], "{text:?}");
+            let body = text.split_once('~').map_or(text.as_str(), |(body, _)| body);
+            assert_eq!(strip_version_suffix(text), body, "{text:?}");
+        }
+    }
 }

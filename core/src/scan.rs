@@ -1,11 +1,11 @@
-//! Byte scans over cookie values and headers.
+//! Byte scans over tokens, cookie values and headers.
 
 /// Where the first byte of `bytes` at or after `from` that `keep` refuses is.
 ///
-/// Cookie values are tokens of hundreds of bytes, scanned on every load and save: whole 16-byte
-/// chunks are tested without an early exit, which compiles to vector compares, and only a chunk
-/// that fails is searched byte by byte.
-pub(super) fn next_refused(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> Option<usize> {
+/// Tokens, and the cookie values that carry them, run to hundreds of bytes and are scanned on
+/// every load and save: whole 16-byte chunks are tested without an early exit, which compiles
+/// to vector compares, and only a chunk that fails is searched byte by byte.
+pub(crate) fn next_refused(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> Option<usize> {
     let mut start = from;
     for chunk in bytes[from..].chunks(16) {
         if !chunk.iter().fold(true, |all, &byte| all & keep(byte)) {
