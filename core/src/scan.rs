@@ -19,6 +19,20 @@ pub(crate) fn next_refused(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool)
     None
 }
 
+/// `text.split(separator)` for an ASCII separator (so every cut is a character boundary), the
+/// separators found by [`next_refused`].
+pub(crate) fn split_ascii(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    debug_assert!(separator.is_ascii());
+    let mut next = Some(0);
+    std::iter::from_fn(move || {
+        let start = next?;
+        let end =
+            next_refused(text.as_bytes(), start, |byte| byte != separator).unwrap_or(text.len());
+        next = (end < text.len()).then_some(end + 1);
+        Some(&text[start..end])
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,6 +51,26 @@ mod tests {
                 bytes[at] = b'a';
             }
             assert_eq!(next_refused(&bytes, length, keep), None);
+        }
+    }
+
+    #[test]
+    fn splits_where_str_split_splits() {
+        let pieces = ["", ";", ";;", "a=b", "é", "0123456789abcdef0123", " x"];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            texts = texts
+                .iter()
+                .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
+                .collect();
+        }
+        for text in &texts {
+            let expected: Vec<&str> = text.split(';').collect();
+            assert_eq!(
+                split_ascii(text, b';').collect::<Vec<_>>(),
+                expected,
+                "{text:?}"
+            );
         }
     }
 }

@@ -220,6 +220,12 @@ pub fn max_age_until(expires_ms: u64, now_ms: u64) -> i64 {
     i64::try_from(expires_ms.saturating_sub(now_ms) / 1000).unwrap_or(i64::MAX)
 }
 
+/// The `name=value` pair a `Set-Cookie` line starts with (`None` without `=`): what the browser
+/// will send back.
+pub(crate) fn line_pair(line: &str) -> Option<(&str, &str)> {
+    crate::scan::split_ascii(line, b';').next()?.split_once('=')
+}
+
 fn unknown_name(what: &str, name: &str, known: &str) -> crate::error::Error {
     fail(
         ErrorCode::InvalidOption,

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use super::MAX_COOKIE_HEADER_BYTES;
 use crate::error::{ErrorCode, Result, fail};
-use crate::scan::next_refused;
+use crate::scan::{next_refused, split_ascii};
 
 /// Parses a `Cookie` header into `(name, value)` pairs, in header order.
 ///
@@ -34,7 +34,7 @@ pub fn parse_cookie_header(header: &str) -> Result<Vec<(String, String)>> {
     }
     let mut seen = HashSet::new();
     let mut cookies = Vec::new();
-    for segment in header.split(';') {
+    for segment in split_ascii(header, b';') {
         let Some((name, value)) = segment.split_once('=') else {
             continue;
         };
@@ -67,7 +67,7 @@ fn unquote(value: &str) -> &str {
 /// cookie-es `decode`: `decodeURIComponent` when the value holds a `%`, the raw value when
 /// decoding fails.
 fn decode_value(value: &str) -> String {
-    if value.contains('%') {
+    if next_refused(value.as_bytes(), 0, |byte| byte != b'%').is_some() {
         decode_uri_component(value).unwrap_or_else(|| value.to_owned())
     } else {
         value.to_owned()

@@ -5,7 +5,7 @@
 
 use crate::b64;
 use crate::error::{ErrorCode, Result, fail};
-use crate::scan::next_refused;
+use crate::scan::{next_refused, split_ascii};
 
 /// The only prefix (format version) read and written.
 pub(crate) const PREFIX: &str = "Fe26.2";
@@ -67,23 +67,17 @@ pub(crate) fn split(token: &str) -> Result<Fields<'_>> {
     })
 }
 
-/// The first [`FIELDS`] parts of `token.split('*')`, and how many parts there are; found by a
-/// byte scan (`*` is ASCII, so every cut is a character boundary).
+/// The first [`FIELDS`] parts of `token.split('*')`, and how many parts there are.
 fn cut(token: &str) -> ([&str; FIELDS], usize) {
     let mut parts = [""; FIELDS];
     let mut count = 0;
-    let mut start = 0;
-    loop {
-        let end = next_refused(token.as_bytes(), start, |byte| byte != b'*').unwrap_or(token.len());
+    for part in split_ascii(token, b'*') {
         if let Some(slot) = parts.get_mut(count) {
-            *slot = &token[start..end];
+            *slot = part;
         }
         count += 1;
-        if end == token.len() {
-            return (parts, count);
-        }
-        start = end + 1;
     }
+    (parts, count)
 }
 
 /// `Fe26.<n>` with another `n` is a version we do not read; anything else is not Fe26 at all.

@@ -501,8 +501,7 @@ impl SessionManager {
             });
         let mut pairs = session.other_cookies.clone();
         for line in lines {
-            let pair = line.split(';').next().unwrap_or_default();
-            if let Some((name, value)) = pair.split_once('=')
+            if let Some((name, value)) = cookie::line_pair(line)
                 && !value.is_empty()
             {
                 pairs.push((name.to_owned(), value.to_owned()));
@@ -554,7 +553,7 @@ fn is_session_cookie(cookie: &str, name: &str) -> bool {
 fn written_state(lines: &[String], name: &str, scheme: ChunkScheme) -> ChunkState {
     let live: Vec<(String, String)> = lines
         .iter()
-        .filter_map(|line| line.split(';').next()?.split_once('='))
+        .filter_map(|line| cookie::line_pair(line))
         .filter(|(_, value)| !value.is_empty())
         .map(|(cookie, value)| (cookie.to_owned(), value.to_owned()))
         .collect();
