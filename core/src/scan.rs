@@ -33,6 +33,20 @@ pub(crate) fn split_ascii(text: &str, separator: u8) -> impl Iterator<Item = &st
     })
 }
 
+/// Every text made of `count` of `pieces` in a row, for tests that compare a scan with `str`'s
+/// own methods.
+#[cfg(test)]
+pub(crate) fn joined(pieces: &[&str], count: usize) -> Vec<String> {
+    let mut texts = vec![String::new()];
+    for _ in 0..count {
+        texts = texts
+            .iter()
+            .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
+            .collect();
+    }
+    texts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,14 +71,7 @@ mod tests {
     #[test]
     fn splits_where_str_split_splits() {
         let pieces = ["", ";", ";;", "a=b", "é", "0123456789abcdef0123", " x"];
-        let mut texts = vec![String::new()];
-        for _ in 0..4 {
-            texts = texts
-                .iter()
-                .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
-                .collect();
-        }
-        for text in &texts {
+        for text in &joined(&pieces, 4) {
             let expected: Vec<&str> = text.split(';').collect();
             assert_eq!(
                 split_ascii(text, b';').collect::<Vec<_>>(),
