@@ -99,12 +99,7 @@ pub(super) fn encode_value<'a>(
             Ok(Cow::Borrowed(value))
         }
         CookieStyle::H3V1 | CookieStyle::H3V2 => Ok(Cow::Owned(encode_uri_component(value))),
-        CookieStyle::IronSession
-            if next_refused(value.as_bytes(), 0, |byte| {
-                !needs_cookie2_encoding(char::from(byte))
-            })
-            .is_some() =>
-        {
+        CookieStyle::IronSession if cookie2_encodes(value) => {
             Ok(Cow::Owned(encode_uri_component(value)))
         }
         CookieStyle::IronSession => Ok(Cow::Borrowed(value)),
@@ -155,6 +150,15 @@ fn is_uri_unreserved(c: char) -> bool {
 /// cookie-octets, or is `%` (so that reading it back cannot decode something never encoded).
 pub(super) fn needs_cookie2_encoding(c: char) -> bool {
     !is_cookie_octet(c) || c == '%'
+}
+
+/// Whether the `cookie` 2 package percent-encodes `value` (a byte scan: every non-ASCII byte
+/// needs it, as every non-ASCII character does).
+fn cookie2_encodes(value: &str) -> bool {
+    next_refused(value.as_bytes(), 0, |byte| {
+        !needs_cookie2_encoding(char::from(byte))
+    })
+    .is_some()
 }
 
 /// RFC 6265 cookie-octet: visible ASCII except `"`, `,`, `;` and `\`.
