@@ -153,7 +153,7 @@ impl<'a, 'py> View<'a, 'py> {
         map.end()
     }
 
-    fn items<'i, S: Serializer>(
+    fn items<S: Serializer>(
         &self,
         items: impl ExactSizeIterator<Item = Bound<'py, PyAny>>,
         serializer: S,
