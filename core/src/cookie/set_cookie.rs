@@ -1,12 +1,15 @@
 //! `Set-Cookie` lines: name and value validation, attributes, prefix rules, deletions.
 
-use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::date::imf_fixdate;
 use super::{CookieOptions, CookieStyle, MAX_SET_COOKIE_BYTES, Priority, SameSite};
 use crate::error::{Error, ErrorCode, Result, fail};
 use crate::scan::next_refused;
+
+/// Bytes reserved for the attributes when a line is built: all of them but `Domain` and a
+/// longer `Path` take 129 at most.
+const ATTRIBUTE_ROOM: usize = 160;
 
 /// cookie-es 3 (h3 2.x) caps `Max-Age` at 400 days, the longest lifetime browsers honour.
 const H3V2_MAX_AGE_LIMIT: i64 = 34_560_000;
@@ -77,44 +80,45 @@ pub(super) fn render_measured_line(
     style: CookieStyle,
 ) -> Result<(String, usize)> {
     check_name(name)?;
-    let value = encode_value(name, value, style)?;
+    // Sized for the attributes a session cookie carries, so that appending them does not
+    // reallocate a line that holds a whole token.
+    let mut line = String::with_capacity(name.len() + 1 + value.len() + ATTRIBUTE_ROOM);
+    line.push_str(name);
+    line.push('=');
+    write_value(name, value, style, &mut line)?;
+    let value_len = line.len() - name.len() - 1;
     let attributes = Attributes::resolve(options, style)?;
     check_prefix_rules(name, &attributes)?;
-    let mut line = format!("{name}={value}");
     for attribute in attribute_order(style) {
         attributes.write(*attribute, &mut line);
     }
-    Ok((line, value.len()))
+    Ok((line, value_len))
 }
 
-/// The value as the style writes it on the wire.
-pub(super) fn encode_value<'a>(
-    name: &str,
-    value: &'a str,
-    style: CookieStyle,
-) -> Result<Cow<'a, str>> {
+/// Appends the value as the style writes it on the wire.
+fn write_value(name: &str, value: &str, style: CookieStyle, line: &mut String) -> Result<()> {
     match style {
         CookieStyle::Polyseal => {
             check_value(name, value)?;
-            Ok(Cow::Borrowed(value))
+            line.push_str(value);
         }
-        CookieStyle::H3V1 | CookieStyle::H3V2 => Ok(Cow::Owned(encode_uri_component(value))),
+        CookieStyle::H3V1 | CookieStyle::H3V2 => encode_uri_component_into(value, line),
         CookieStyle::IronSession if cookie2_encodes(value) => {
-            Ok(Cow::Owned(encode_uri_component(value)))
+            encode_uri_component_into(value, line);
         }
-        CookieStyle::IronSession => Ok(Cow::Borrowed(value)),
+        CookieStyle::IronSession => line.push_str(value),
     }
+    Ok(())
 }
 
-/// JavaScript's `encodeURIComponent`: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )` becomes
-/// `%XX` (upper-case hex) per UTF-8 byte.
+/// Appends JavaScript's `encodeURIComponent` of `text` to `out`: everything but
+/// `A-Z a-z 0-9 - _ . ! ~ * ' ( )` becomes `%XX` (upper-case hex) per UTF-8 byte.
 ///
 /// Works on bytes: every byte of a non-ASCII character is escaped, as is every reserved ASCII
 /// byte, and runs of unreserved ones are copied whole (a token is one such run).
-pub(super) fn encode_uri_component(text: &str) -> String {
+fn encode_uri_component_into(text: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
     // Where the current run of unreserved (so ASCII, so character-starting) bytes began.
     let mut run = 0;
     while let Some(at) = next_refused(bytes, run, is_uri_unreserved_byte) {
@@ -130,7 +134,6 @@ pub(super) fn encode_uri_component(text: &str) -> String {
     if run < text.len() {
         out.push_str(&text[run..]);
     }
-    out
 }
 
 /// The length `encodeURIComponent` gives one character.
@@ -436,6 +439,12 @@ fn check_prefix_rules(name: &str, attributes: &Attributes<'_>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn encode_uri_component(text: &str) -> String {
+        let mut out = String::new();
+        encode_uri_component_into(text, &mut out);
+        out
+    }
 
     const ALL_ATTRIBUTES_MS: u64 = 1_764_000_000_000;
 
