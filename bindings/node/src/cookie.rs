@@ -423,7 +423,7 @@ fn attributes(env: &Env, options: CookieOptions) -> Outcome<cookie::CookieOption
         None => None,
     };
     Ok(cookie::CookieOptions {
-        max_age: signed("maxAge", options.max_age)?,
+        max_age: signed("maxAge", options.max_age, "seconds")?,
         expires_ms,
         domain: options.domain.map(|Text(domain)| domain),
         path: options.path.map(|Text(path)| path),

@@ -168,7 +168,11 @@ fn read_options(env: &Env, value: Option<&Unknown>) -> Outcome<SealerOptions> {
         .map(|seconds| whole("timestampSkewSec (in ms)", Some(seconds * 1000.0), u64::MAX))
         .transpose()?
         .flatten();
-    let offset = signed("localtimeOffsetMsec", options.localtime_offset_msec)?;
+    let offset = signed(
+        "localtimeOffsetMsec",
+        options.localtime_offset_msec,
+        "milliseconds",
+    )?;
     Ok(SealerOptions {
         format: Some(Text("iron".to_owned())),
         ttl: ttl.map(|ms| ms as f64),

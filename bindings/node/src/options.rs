@@ -201,12 +201,12 @@ pub fn whole(name: &str, value: Option<f64>, max: u64) -> Outcome<Option<u64>> {
     Ok(Some(number as u64))
 }
 
-/// An integer option that may be negative.
-pub fn signed(name: &str, value: Option<f64>) -> Outcome<Option<i64>> {
+/// An integer option that may be negative, counted in `unit` (for the message).
+pub fn signed(name: &str, value: Option<f64>, unit: &str) -> Outcome<Option<i64>> {
     let Some(number) = value else { return Ok(None) };
     if !(number.is_finite() && number.fract() == 0.0 && number.abs() <= MAX_SAFE_INTEGER) {
         return Err(Failure::invalid_option(format!(
-            "{name} must be a whole number of milliseconds, got {number}"
+            "{name} must be a whole number of {unit}, got {number}"
         )));
     }
     Ok(Some(number as i64))
@@ -241,7 +241,7 @@ pub fn to_core(
     if let Some(skew) = whole("skew", options.skew, u64::MAX)? {
         core.skew_ms = skew;
     }
-    if let Some(offset) = signed("localtimeOffset", options.localtime_offset)? {
+    if let Some(offset) = signed("localtimeOffset", options.localtime_offset, "milliseconds")? {
         core.localtime_offset_ms = offset;
     }
     if let Some(chars) = whole("maxTokenChars", options.max_token_chars, usize::MAX as u64)? {
@@ -317,9 +317,12 @@ mod tests {
 
     #[test]
     fn signed_numbers_may_be_negative() {
-        assert_eq!(signed("offset", Some(-5000.0)).ok(), Some(Some(-5000)));
-        assert!(signed("offset", Some(0.5)).is_err());
-        assert!(signed("offset", Some(f64::NEG_INFINITY)).is_err());
+        assert_eq!(
+            signed("offset", Some(-5000.0), "milliseconds").ok(),
+            Some(Some(-5000))
+        );
+        assert!(signed("offset", Some(0.5), "milliseconds").is_err());
+        assert!(signed("offset", Some(f64::NEG_INFINITY), "milliseconds").is_err());
     }
 
     #[test]
