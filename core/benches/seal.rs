@@ -17,6 +17,7 @@ mod common;
 use common::{COOKIE_NAME, Floor, NOW, TTL_MS, inputs, private_jar_seal, private_jar_unseal};
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use criterion::{Criterion, criterion_group, criterion_main};
+use polyseal::cookie::{CookieOptions, CookieStyle, set_cookie};
 use polyseal::native::{self, NativeOptions};
 use polyseal::{Keyring, Value, rng};
 use std::hint::black_box;
@@ -81,7 +82,7 @@ fn seal_unseal(c: &mut Criterion) {
     }
 }
 
-fn set_cookie(c: &mut Criterion) {
+fn set_cookie_lines(c: &mut Criterion) {
     let inputs = inputs();
     let token = inputs.set_cookie_token.as_str();
     let mut group = c.benchmark_group("set_cookie");
@@ -98,8 +99,24 @@ fn set_cookie(c: &mut Criterion) {
                 .to_string()
         })
     });
+    // The same attributes in iron-session's style (which writes what iron-session writes).
+    let options = CookieOptions {
+        max_age: Some(1_209_540),
+        ..CookieOptions::secure_defaults()
+    };
+    group.bench_function("polyseal", |b| {
+        b.iter(|| {
+            set_cookie(
+                COOKIE_NAME,
+                black_box(token),
+                &options,
+                CookieStyle::IronSession,
+            )
+            .unwrap()
+        })
+    });
     group.finish();
 }
 
-criterion_group!(benches, seal_unseal, set_cookie);
+criterion_group!(benches, seal_unseal, set_cookie_lines);
 criterion_main!(benches);

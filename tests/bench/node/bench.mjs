@@ -287,6 +287,25 @@ async function polysealRows() {
       }
     }
   }
+  const token = inputs.setCookieToken;
+  const options = {
+    path: "/",
+    httpOnly: true,
+    secure: true,
+    sameSite: "lax",
+    maxAge: SET_COOKIE_MAX_AGE,
+    style: "iron-session",
+  };
+  const { style: _, ...attributes } = options;
+  assert(
+    polyseal.setCookie(COOKIE_NAME, token, options) === cookie.serialize(COOKIE_NAME, token, attributes),
+    "polyseal's iron-session line is the cookie package's",
+  );
+  await bench(
+    { id: "set-cookie-polyseal", impl: "polyseal setCookie (bindings/node)", op: "set_cookie", payload: "A" },
+    () => polyseal.setCookie(COOKIE_NAME, token, options),
+    false,
+  );
   return polyseal;
 }
 

@@ -191,6 +191,15 @@ def polyseal_rows() -> None:
             bench({**r, "op": "unseal"}, lambda: sealer.unseal(token))
             if fmt == "native":
                 bench({**r, "op": "seal_json"}, lambda: sealer.seal_json(text))
+    token = INPUTS["setCookieToken"]
+    options = polyseal.CookieOptions(max_age=SET_COOKIE_MAX_AGE)
+    line = polyseal.set_cookie(COOKIE_NAME, token, options, style="iron-session")
+    expected = f"{COOKIE_NAME}={token}; Max-Age={SET_COOKIE_MAX_AGE}; Path=/; HttpOnly; Secure; SameSite=Lax"
+    assert line == expected, "polyseal's iron-session line"
+    bench(
+        {"id": "set-cookie-polyseal", "impl": "polyseal set_cookie (bindings/python)", "op": "set_cookie", "payload": "A"},
+        lambda: polyseal.set_cookie(COOKIE_NAME, token, options, style="iron-session"),
+    )
 
 
 # --- main -----------------------------------------------------------------------------------
