@@ -596,6 +596,14 @@ export declare function sessionTokenJsonAsync(manager: object, session: Session,
 /** One `Set-Cookie` line: `setCookie('session', token, { path: '/', secure: true })`. */
 export declare function setCookie(name: string, value: string, options?: CookieOptions): string
 
+/**
+ * Internal: `setCookie` with its options already read by `lib/set-cookie.js`, which sends only
+ * values of the types `CookieOptions` takes (`undefined` for an unset one) and packs the flags
+ * (`secure` 1, `httpOnly` 2, `partitioned` 4). The options are checked exactly as `setCookie`
+ * checks them, by the same code.
+ */
+export declare function setCookieWith(name: string, value: string, maxAge: number | undefined, expires: Date | number | undefined, domain: string | undefined, path: string | undefined, flags: number, sameSite: string | undefined, priority: string | undefined, style: string | undefined): string
+
 /** Unseals `token` and returns its data (use `Sealer#unseal` for the key id and times). */
 export declare function unseal(token: string, keyring: Keyring | Secret, options?: SealerOptions & CallOptions): unknown
 

@@ -871,6 +871,7 @@ module.exports.sessionSaveJsonAsync = nativeBinding.sessionSaveJsonAsync
 module.exports.sessionTokenJson = nativeBinding.sessionTokenJson
 module.exports.sessionTokenJsonAsync = nativeBinding.sessionTokenJsonAsync
 module.exports.setCookie = nativeBinding.setCookie
+module.exports.setCookieWith = nativeBinding.setCookieWith
 module.exports.unseal = nativeBinding.unseal
 module.exports.unsealAsync = nativeBinding.unsealAsync
 module.exports.unsealIron = nativeBinding.unsealIron

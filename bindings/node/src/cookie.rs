@@ -197,6 +197,49 @@ pub fn set_cookie(
     })
 }
 
+/// Internal: `setCookie` with its options already read by `lib/set-cookie.js`, which sends only
+/// values of the types `CookieOptions` takes (`undefined` for an unset one) and packs the flags
+/// (`secure` 1, `httpOnly` 2, `partitioned` 4). The options are checked exactly as `setCookie`
+/// checks them, by the same code.
+#[napi(
+    catch_unwind,
+    ts_args_type = "name: string, value: string, maxAge: number | undefined, expires: Date | number | undefined, domain: string | undefined, path: string | undefined, flags: number, sameSite: string | undefined, priority: string | undefined, style: string | undefined"
+)]
+#[allow(clippy::too_many_arguments)]
+pub fn set_cookie_with<'env>(
+    env: Env,
+    name: Unknown,
+    value: Unknown,
+    max_age: Option<f64>,
+    expires: Option<Unknown<'env>>,
+    domain: Option<Text>,
+    path: Option<Text>,
+    flags: u32,
+    same_site: Option<Text>,
+    priority: Option<Text>,
+    style: Option<Text>,
+) -> Result<String> {
+    let flag = |bit: u32| Some(flags & bit != 0);
+    let options = CookieOptions {
+        max_age,
+        expires,
+        domain,
+        path,
+        secure: flag(1),
+        http_only: flag(2),
+        same_site,
+        partitioned: flag(4),
+        priority,
+        style,
+    };
+    guard(&env, || {
+        let name = string_arg(&env, &name, "name")?;
+        let value = string_arg(&env, &value, "value")?;
+        let (attributes, style) = read_cookie_options(&env, options)?;
+        Ok(cookie::set_cookie(&name, &value, &attributes, style)?)
+    })
+}
+
 /// The line that deletes a cookie: pass the `domain`, `path` (and `partitioned`) it was set with.
 #[napi(catch_unwind, ts_args_type = "name: string, options?: CookieOptions")]
 pub fn delete_cookie(env: Env, name: Unknown, options: Option<Unknown>) -> Result<String> {
@@ -400,6 +443,14 @@ fn cookie_options(
             cookie::CookieStyle::Polyseal,
         ));
     };
+    read_cookie_options(env, options)
+}
+
+/// Core's options and style from `CookieOptions` as read from JavaScript.
+fn read_cookie_options(
+    env: &Env,
+    options: CookieOptions,
+) -> Outcome<(cookie::CookieOptions, cookie::CookieStyle)> {
     let style = cookie::CookieStyle::from_name(options.style.as_deref().unwrap_or("polyseal"))?;
     Ok((attributes(env, options)?, style))
 }

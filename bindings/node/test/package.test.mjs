@@ -75,6 +75,7 @@ const INTERNAL = [
   'sessionSaveJsonAsync',
   'sessionTokenJson',
   'sessionTokenJsonAsync',
+  'setCookieWith',
   'unsealPartsWith',
 ]
 
