@@ -753,7 +753,13 @@ def before_after(out: list[str], instructions: dict | str) -> None:
       "line again), each time looking every character up with `str::contains`, and the polyseal "
       "style's cookie-octet check decoded the token char by char. The line is now rendered once, "
       "and token-length texts (values, `Cookie` headers, Fe26.2 tokens at `*`) are scanned by bytes "
-      "in 16-byte chunks without early exits, which compile to vector compares (`core/src/scan.rs`).")
+      "in 16-byte chunks without early exits, which compile to vector compares (`core/src/scan.rs`). "
+      "polyseal's own `Set-Cookie` builder now has rows in the table above (it had none). A line is "
+      "built in one buffer sized for the token, where it was `format!`ed and then reallocated "
+      "(a loop of `set_cookie` on this token: 141 → 93 ns in the iron-session style, 171 → 111 ns "
+      "in the h3 styles), and Node's `setCookie` reads an ordinary options object in JavaScript "
+      "(`lib/set-cookie.js`) instead of through a dozen Node-API property reads: 2.48 → 1.08 µs "
+      "with these six attributes.")
     w("")
     w("Not changed: the rng's fork check. Every draw compares the process id with the one the thread's "
       "generator was seeded under (`std::process::id()`, a `getpid` system call, about 100 ns here; "
