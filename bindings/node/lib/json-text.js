@@ -363,4 +363,4 @@ function nativeSessionMethods() {
   return installedSessions
 }
 
-module.exports = { install, installSessions, jsonText, nativeMethods, nativeSessionMethods }
+module.exports = { install, installSessions, isWellFormed, jsonText, nativeMethods, nativeSessionMethods }

@@ -15,6 +15,8 @@
 
 const { types } = require('node:util')
 
+const { isWellFormed } = require('./json-text.js')
+
 const { isProxy, isDate } = types
 const { getPrototypeOf, getOwnPropertyNames, getOwnPropertyDescriptor } = Object
 const ObjectPrototype = Object.prototype
@@ -40,11 +42,6 @@ const FLAGS = [
   ['httpOnly', 2],
   ['partitioned', 4],
 ]
-
-const isWellFormed =
-  typeof String.prototype.isWellFormed === 'function'
-    ? (text) => text.isWellFormed()
-    : (text) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)
 
 // `null` is left to the native reader, which takes it for some options and refuses it for others.
 const unset = (value) => value === undefined
