@@ -367,7 +367,7 @@ fn seal_bytes(
     now_ms: u64,
     inputs: impl FnOnce() -> Result<SealInputs>,
 ) -> Result<String> {
-    check_plaintext_size(plaintext.len(), options)?;
+    json::check_size(plaintext.len(), options.json_limits)?;
     let entry = keyring.current();
     let id = seal_id(entry.id(), options)?;
     let expiration = seal_expiration(local_now(now_ms, options), options)?;
@@ -571,17 +571,6 @@ fn decrypt(
         cache.insert(index, Role::Encryption, salt, iterations, &key);
     }
     Ok(plaintext)
-}
-
-fn check_plaintext_size(length: usize, options: &IronOptions) -> Result<()> {
-    let limit = options.json_limits.max_bytes;
-    if length > limit {
-        return Err(fail(
-            ErrorCode::TooLarge,
-            format!("the JSON payload is {length} bytes, the limit is {limit}"),
-        ));
-    }
-    Ok(())
 }
 
 fn check_token_size(length: usize, options: &IronOptions) -> Result<()> {

@@ -106,7 +106,9 @@ pub fn validated_text(bytes: &[u8], limits: JsonLimits) -> Result<String> {
         .map_err(|_| fail(ErrorCode::InvalidJson, "the JSON payload is not UTF-8"))
 }
 
-fn check_size(length: usize, limits: JsonLimits) -> Result<()> {
+/// Refuses a payload of more than `limits.max_bytes` (`TOO_LARGE`): readers refuse it, so
+/// sealers never write it either.
+pub(crate) fn check_size(length: usize, limits: JsonLimits) -> Result<()> {
     if length > limits.max_bytes {
         return Err(fail(
             ErrorCode::TooLarge,

@@ -318,7 +318,8 @@ fn seal_with(
     let aad = associated_data(&bytes[..header_len], options);
     let body_start = bytes.len();
     write_payload(&mut bytes)?;
-    check_payload_size(bytes.len() - body_start, options)?;
+    // The unseal side enforces this limit, so never seal what could not be opened.
+    json::check_size(bytes.len() - body_start, options.json)?;
     let tag = keyring
         .current_native_cipher()
         .encrypt_inout_detached(&Nonce::from(nonce), &aad, (&mut bytes[body_start..]).into())
@@ -388,20 +389,6 @@ fn open(token: &str, keyring: &Keyring, options: &NativeOptions, now_ms: u64) ->
         bytes,
         payload,
     })
-}
-
-/// The unseal side enforces this limit, so never seal what could not be opened.
-fn check_payload_size(payload_len: usize, options: &NativeOptions) -> Result<()> {
-    if payload_len > options.json.max_bytes {
-        return Err(fail(
-            ErrorCode::TooLarge,
-            format!(
-                "the JSON payload is {payload_len} bytes, the limit is {}",
-                options.json.max_bytes
-            ),
-        ));
-    }
-    Ok(())
 }
 
 fn check_token_length(token: &str, options: &NativeOptions) -> Result<()> {
