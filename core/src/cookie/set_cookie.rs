@@ -155,11 +155,11 @@ pub(super) fn needs_cookie2_encoding(c: char) -> bool {
     !is_cookie_octet(c) || c == '%'
 }
 
-/// Whether the `cookie` 2 package percent-encodes `value` (a byte scan: every non-ASCII byte
-/// needs it, as every non-ASCII character does).
+/// Whether the `cookie` 2 package percent-encodes `value` ([`needs_cookie2_encoding`] by bytes:
+/// every non-ASCII byte needs it, as every non-ASCII character does).
 fn cookie2_encodes(value: &str) -> bool {
     next_refused(value.as_bytes(), 0, |byte| {
-        !needs_cookie2_encoding(char::from(byte))
+        is_cookie_octet_byte(byte) & (byte != b'%')
     })
     .is_some()
 }
@@ -588,6 +588,13 @@ mod tests {
         for byte in 0..=u8::MAX {
             let c = char::from(byte);
             let ascii = byte.is_ascii();
+            // `c` is one byte of text when ASCII, two (both non-ASCII) otherwise.
+            let needs = needs_cookie2_encoding(c);
+            assert_eq!(
+                cookie2_encodes(&format!("{}{c}", "a".repeat(20))),
+                needs,
+                "{byte:#x}"
+            );
             assert_eq!(
                 is_cookie_octet_byte(byte),
                 ascii && is_cookie_octet(c),
