@@ -1,19 +1,29 @@
 //! Randomness for nonces, salts, IVs and session ids.
 //!
 //! A per-thread ChaCha20 generator, seeded from the operating system, so a seal costs no system
-//! call. It reseeds after [`RESEED_AFTER_BYTES`] and whenever the process id changes, so forked
-//! workers (pre-fork servers) never share a stream. On `wasm32-unknown-unknown` there is no OS
-//! source: the host seeds the generator through [`seed_from`] before the first seal.
+//! call. It reseeds after [`RESEED_AFTER_BYTES`] and whenever the process has forked since it was
+//! seeded, so forked workers (pre-fork servers) never share a stream. On
+//! `wasm32-unknown-unknown` there is no OS source: the host seeds the generator through
+//! [`seed_from`] before the first seal.
 //!
-//! The fork check costs one `getpid` system call per draw (about 100 ns on the project machine;
-//! glibc does not cache the process id): a seal makes one draw. It stays exact on purpose — a
-//! forked child must never continue its parent's stream — and core forbids `unsafe`, which
-//! rules out the cheaper detectors (`pthread_atfork`, `MADV_WIPEONFORK` memory).
+//! # Telling a forked child from its parent
+//!
+//! By default every draw compares the process id with the one the thread's generator was seeded
+//! under: one `getpid` system call per draw (about 100 ns on the project machine; glibc does not
+//! cache the process id), and a seal makes one draw. It stays exact on purpose — a forked child
+//! must never continue its parent's stream.
+//!
+//! A host can make the check a memory load: [`use_fork_sentinel`] hands core a word that reads
+//! as zero in a forked child (memory the kernel wipes on fork, `MADV_WIPEONFORK`). Core forbids
+//! `unsafe`, and mapping such memory takes it, so the bindings (C, Python, Node) install one
+//! from `polyseal-fork-sentinel`; a Rust program may do the same.
 //!
 //! With the `test-hooks` feature, `fixed_bytes` makes the next draws on this thread return
 //! given bytes, so test vectors are reproducible. The bindings never enable it.
 
 use std::cell::RefCell;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chacha20::ChaCha20Rng;
 use chacha20::rand_core::{Rng, SeedableRng};
@@ -26,7 +36,36 @@ pub const RESEED_AFTER_BYTES: u64 = 1 << 20;
 struct ThreadRng {
     rng: ChaCha20Rng,
     drawn: u64,
-    pid: u32,
+    seeded_in: Process,
+}
+
+/// Which process a generator was seeded in, as the fork check sees it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Process {
+    /// The process id (no sentinel installed).
+    Id(u32),
+    /// The sentinel's value, never zero: a forked child reads zero.
+    Mark(u64),
+}
+
+/// The host's word that a forked child reads as zero, once installed.
+static FORK_SENTINEL: OnceLock<&'static AtomicU64> = OnceLock::new();
+
+/// Makes the fork check one load of `sentinel` instead of a `getpid` system call per draw.
+///
+/// `sentinel` must read as zero in every process forked from this one, whatever was stored in
+/// it: memory advised `MADV_WIPEONFORK` (Linux 4.14 and later), as `polyseal-fork-sentinel`
+/// maps it. Anything else lets a forked child continue its parent's stream, so its nonces
+/// repeat the parent's. Core writes a nonzero mark into it; nothing else may.
+///
+/// Returns false, changing nothing, when a sentinel is already installed.
+pub fn use_fork_sentinel(sentinel: &'static AtomicU64) -> bool {
+    FORK_SENTINEL.set(sentinel).is_ok()
+}
+
+/// True when a fork sentinel is installed ([`use_fork_sentinel`]).
+pub fn fork_sentinel_installed() -> bool {
+    FORK_SENTINEL.get().is_some()
 }
 
 thread_local! {
@@ -43,23 +82,58 @@ pub fn fill(out: &mut [u8]) -> Result<()> {
     }
     THREAD_RNG.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let pid = process_id();
         let stale = match slot.as_ref() {
             None => true,
-            Some(state) => state.pid != pid || state.drawn >= RESEED_AFTER_BYTES,
+            Some(state) => state.drawn >= RESEED_AFTER_BYTES || forked_since(state.seeded_in),
         };
         if stale {
-            *slot = Some(ThreadRng {
-                rng: ChaCha20Rng::from_seed(os_seed()?),
-                drawn: 0,
-                pid,
-            });
+            *slot = Some(ThreadRng::seeded(os_seed()?));
         }
         let state = slot.as_mut().expect("seeded above");
         state.rng.fill_bytes(out);
         state.drawn += out.len() as u64;
         Ok(())
     })
+}
+
+impl ThreadRng {
+    fn seeded(seed: [u8; 32]) -> ThreadRng {
+        let mut rng = ChaCha20Rng::from_seed(seed);
+        let seeded_in = this_process(&mut rng);
+        ThreadRng {
+            rng,
+            drawn: 0,
+            seeded_in,
+        }
+    }
+}
+
+/// True when this is not the process `seeded_in` was taken in: a fork happened since.
+fn forked_since(seeded_in: Process) -> bool {
+    match (FORK_SENTINEL.get(), seeded_in) {
+        (Some(sentinel), Process::Mark(mark)) => sentinel.load(Ordering::Relaxed) != mark,
+        (None, Process::Id(pid)) => process_id() != pid,
+        // Seeded before the sentinel was installed: reseed once, under the sentinel.
+        _ => true,
+    }
+}
+
+/// This process as the fork check will recognise it. With a sentinel, that is its mark: the
+/// one another thread of this process set, or, when it reads zero (first use, or a forked child
+/// whose copy the kernel wiped), a new one drawn from the fresh generator.
+fn this_process(fresh: &mut ChaCha20Rng) -> Process {
+    let Some(sentinel) = FORK_SENTINEL.get() else {
+        return Process::Id(process_id());
+    };
+    let current = sentinel.load(Ordering::Relaxed);
+    if current != 0 {
+        return Process::Mark(current);
+    }
+    let mark = fresh.next_u64() | 1;
+    match sentinel.compare_exchange(0, mark, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => Process::Mark(mark),
+        Err(set_by_another_thread) => Process::Mark(set_by_another_thread),
+    }
 }
 
 /// Returns `N` random bytes.
@@ -69,7 +143,7 @@ pub fn array<const N: usize>() -> Result<[u8; N]> {
     Ok(bytes)
 }
 
-/// The process id, so a forked child notices it must reseed. `wasm32-unknown-unknown` has no
+/// The process id, so a forked child notices it must reseed (without a sentinel). `wasm32-unknown-unknown` has no
 /// processes (and `std::process::id` panics there), so it reports a constant.
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 fn process_id() -> u32 {
@@ -104,13 +178,7 @@ fn os_seed() -> Result<[u8; 32]> {
 /// Seeds this thread's generator from 32 bytes the host obtained from a secure source (for
 /// targets without an OS randomness source, such as `wasm32-unknown-unknown`).
 pub fn seed_from(seed: [u8; 32]) {
-    THREAD_RNG.with(|cell| {
-        *cell.borrow_mut() = Some(ThreadRng {
-            rng: ChaCha20Rng::from_seed(seed),
-            drawn: 0,
-            pid: process_id(),
-        });
-    });
+    THREAD_RNG.with(|cell| *cell.borrow_mut() = Some(ThreadRng::seeded(seed)));
 }
 
 /// Test hook: the next random draws on this thread return `bytes`, in order, before the
