@@ -11,6 +11,9 @@
 //! - `floor_*`: the least any AEAD cookie can do: a ready AES-256-GCM key, a random 96-bit
 //!   nonce, serde_json and base64url, nothing else (no header, no expiry, no key id).
 //! - `json_*`: serde_json alone, to see how much of each row is JSON.
+//! - `native_sentinel_*`: native seals again, with the fork sentinel installed as the C, Python
+//!   and Node bindings install it (a memory load instead of a `getpid` per seal). They run last:
+//!   the sentinel, once installed, stays for the whole process.
 
 mod common;
 
@@ -118,5 +121,36 @@ fn set_cookie_lines(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, seal_unseal, set_cookie_lines);
+/// Native seals with the fork sentinel installed, for comparing the bindings with the core
+/// doing the same work. Must run after every other group (the install is for good).
+fn seal_with_fork_sentinel(c: &mut Criterion) {
+    if !polyseal_fork_sentinel::install() {
+        eprintln!("fork sentinel not installed (the kernel refused MADV_WIPEONFORK): rows skipped");
+        return;
+    }
+    let inputs = inputs();
+    let keyring = Keyring::from_password(&inputs.password).unwrap();
+    let options = NativeOptions {
+        ttl_ms: Some(TTL_MS),
+        ..NativeOptions::for_cookie(COOKIE_NAME)
+    };
+    for (name, text) in &inputs.payloads {
+        let value: Value = serde_json::from_str(text).unwrap();
+        let mut group = c.benchmark_group(format!("rust_{name}"));
+        group.bench_function("native_sentinel_seal", |b| {
+            b.iter(|| native::seal_at(black_box(&value), &keyring, &options, NOW).unwrap())
+        });
+        group.bench_function("native_sentinel_seal_json", |b| {
+            b.iter(|| native::seal_json_at(black_box(text), &keyring, &options, NOW).unwrap())
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(
+    benches,
+    seal_unseal,
+    set_cookie_lines,
+    seal_with_fork_sentinel
+);
 criterion_main!(benches);

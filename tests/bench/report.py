@@ -125,6 +125,10 @@ def rust_ecosystem(results: Path) -> Ecosystem:
                 found = read_criterion(results, f"rust_{payload}", bench)
                 if found:
                     records.append({"type": "result", "id": key, "op": op, "payload": payload, **found})
+        for op in ("seal", "seal_json"):
+            found = read_criterion(results, f"rust_{payload}", f"native_sentinel_{op}")
+            if found:
+                records.append({"type": "result", "id": "native-sentinel", "op": op, "payload": payload, **found})
     for bench, id_ in (("cookie", "set-cookie-cookie"), ("polyseal", "set-cookie-polyseal")):
         found = read_criterion(results, "set_cookie", bench)
         if found:
@@ -380,7 +384,9 @@ def build(results: Path) -> str:
     w("- polyseal's bindings are timed through their public APIs (Node `new Sealer(keyring, {format, cookieName, "
       "ttl})` and `seal`/`unseal`/`sealJson`; Python `Sealer(keyring, format=..., cookie_name=..., ttl=...)` and "
       "`seal`/`unseal`/`seal_json`; C `polyseal_sealer_seal_at`/`_unseal_at`), native with the Rust rows' options "
-      "(cookie name bound, 1 h ttl), so a binding's call overhead is its median minus the Rust core's. Node and "
+      "(cookie name bound, 1 h ttl), so a binding's call overhead is its median minus the Rust core's. The "
+      "bindings install the fork sentinel (`bindings/fork-sentinel`: a seal's fork check is a memory load, not "
+      "a `getpid` system call), so their seals are compared with the core's rows measured with it installed. Node and "
       "Python read the clock on each call; Rust and C pass a fixed time. The h3-v1 and h3-v2 unseal rows open "
       "the cookie h3 itself sealed for the payload, again and again (the keyring's derived-key cache serves "
       "the repeats, as it would for a browser's cookie).")
@@ -407,6 +413,12 @@ def build(results: Path) -> str:
         if seal_json:
             w("")
             w(f"polyseal native `seal_json_at` (JSON text in, validated then sealed): {cell(seal_json)} µs/op.")
+        sentinel_seal = rust.get("native-sentinel", "seal", payload)
+        sentinel_json = rust.get("native-sentinel", "seal_json", payload)
+        if sentinel_seal and sentinel_json:
+            w("")
+            w(f"With the fork sentinel installed, as the C, Python and Node bindings run (`bindings/fork-sentinel`): "
+              f"native seal {cell(sentinel_seal)} µs/op, `seal_json_at` {cell(sentinel_json)} µs/op.")
         w("")
 
     if load and load.get("paired"):
@@ -431,11 +443,20 @@ def build(results: Path) -> str:
                     if not pr:
                         cells += ["–", "–"]
                         continue
-                    mins = (f"{pr['ratio_of_mins']:.2f}× ({pr['ours_min_ns']:.0f} vs {pr['theirs_min_ns']:.0f} ns)"
-                            if "ratio_of_mins" in pr else "–")
-                    cells += [mins, f"{pr['ratio_median']:.2f}× [{pr['ratio_p25']:.2f}–{pr['ratio_p75']:.2f}]"]
+                    cells += pair_cells(pr)
                 w(f"| {payload} | {op} | " + " | ".join(cells) + " |")
+        for payload, rows_ in (load.get("paired_fork_sentinel") or {}).items():
+            if not isinstance(rows_, dict):
+                continue
+            cells = []
+            for peer in ("privatejar", "floor"):
+                pr = rows_.get(f"seal_vs_{peer}")
+                cells += pair_cells(pr) if pr else ["–", "–"]
+            w(f"| {payload} | seal, fork sentinel installed | " + " | ".join(cells) + " |")
         w("")
+        if isinstance((load.get("paired_fork_sentinel") or {}).get("status"), str):
+            w(f"Fork sentinel rows: {load['paired_fork_sentinel']['status']}.")
+            w("")
 
     w("### Instructions per operation (callgrind; independent of the machine's load)")
     w("")
@@ -761,13 +782,15 @@ def before_after(out: list[str], instructions: dict | str) -> None:
       "(`lib/set-cookie.js`) instead of option by option through Node-API: 2.48 → 1.08 µs with "
       "these six attributes (0.46 µs without options).")
     w("")
-    w("Not changed: the rng's fork check. Every draw compares the process id with the one the thread's "
-      "generator was seeded under (`std::process::id()`, a `getpid` system call, about 100 ns here; "
-      "glibc does not cache it), so a forked child never continues its parent's stream. Core forbids "
-      "`unsafe`, which rules out the cheaper detectors (`pthread_atfork`, `MADV_WIPEONFORK`), so the "
-      "check stays and costs one system call per native seal (an Fe26.2 seal now makes one draw, not "
-      "three). callgrind does not count the time spent in the kernel, so the instruction counts omit it "
-      "while the wall-clock rows include it.")
+    w("The rng's fork check. By default every draw compares the process id with the one the thread's "
+      "generator was seeded under (`std::process::id()`, a `getpid` system call; glibc does not cache "
+      "it), so a forked child never continues its parent's stream: one system call per seal. Core "
+      "forbids `unsafe`, so it cannot map memory the kernel wipes on fork; `bindings/fork-sentinel` "
+      "does, and core now takes a word of it (`rng::use_fork_sentinel`) and checks a mark there "
+      "instead. The C, Python and Node bindings install it, so their seals no longer make the "
+      "system call; a Rust program that links the core alone still does, which is why the Rust "
+      "section and the interleaved pairs give both. callgrind does not count time spent in the kernel, so the instruction "
+      "counts show neither the call nor its saving.")
     w("")
     w("Not changed either: XAES-256-GCM's per-message key. Each native token's AES-256-GCM key is "
       "derived from its nonce (two AES block encryptions, then a fresh AES-256 key schedule and GHASH "
@@ -782,6 +805,13 @@ def before_after(out: list[str], instructions: dict | str) -> None:
     w("")
 
 
+def pair_cells(pr: dict) -> list[str]:
+    """The fastest-batches ratio and the median of the pairs' ratios of one interleaved pair."""
+    mins = (f"{pr['ratio_of_mins']:.2f}× ({pr['ours_min_ns']:.0f} vs {pr['theirs_min_ns']:.0f} ns)"
+            if "ratio_of_mins" in pr else "–")
+    return [mins, f"{pr['ratio_median']:.2f}× [{pr['ratio_p25']:.2f}–{pr['ratio_p75']:.2f}]"]
+
+
 def targets(rust: Ecosystem, node: Ecosystem, python: Ecosystem, c: Ecosystem, load: dict | None,
             instructions: dict | str):
     rows = []
@@ -793,7 +823,7 @@ def targets(rust: Ecosystem, node: Ecosystem, python: Ecosystem, c: Ecosystem, l
         peer = instructions.get((f"{peer_id}-{op}", "A"))
         return f"; instructions {ours / peer:.2f}× ({ours:,} vs {peer:,})" if ours and peer else ""
 
-    def ratio_target(label, eco, ours_id, peer_id, op, want, kind, missing):
+    def ratio_target(label, eco, ours_id, peer_id, op, want, kind, missing, paired_key="paired"):
         ours, peer = eco.get(ours_id, op, "A"), eco.get(peer_id, op, "A")
         if not ours or not peer:
             rows.append((label, missing, "not measured"))
@@ -802,7 +832,7 @@ def targets(rust: Ecosystem, node: Ecosystem, python: Ecosystem, c: Ecosystem, l
             x = ours["us"]["min"] / peer["us"]["min"]
             text = (f"criterion fastest samples: {x:.2f}× ({fmt_us(ours['us']['min'])} vs {fmt_us(peer['us']['min'])} µs); "
                     f"medians {ours['us']['median'] / peer['us']['median']:.2f}×")
-            pair = (load or {}).get("paired", {}).get("A", {}).get(f"{op}_vs_{peer_id}")
+            pair = ((load or {}).get(paired_key) or {}).get("A", {}).get(f"{op}_vs_{peer_id}")
             if pair and "ratio_of_mins" in pair:
                 x = pair["ratio_of_mins"]
                 text = (f"paired, fastest batches: **{x:.2f}×** ({pair['ours_min_ns']:.0f} vs {pair['theirs_min_ns']:.0f} ns); "
@@ -819,6 +849,9 @@ def targets(rust: Ecosystem, node: Ecosystem, python: Ecosystem, c: Ecosystem, l
     for op in ("seal", "unseal"):
         ratio_target(f"Rust native {op} (A) no slower than `cookie` PrivateJar", rust, "native", "privatejar",
                      op, 1.0, "at most", "Rust results missing")
+    ratio_target("Rust native seal (A) with the fork sentinel the bindings install, no slower than PrivateJar",
+                 rust, "native-sentinel", "privatejar", "seal", 1.0, "at most", "sentinel rows missing",
+                 paired_key="paired_fork_sentinel")
     for op in ("seal", "unseal"):
         ratio_target(f"Rust native {op} (A) within 1.5× of the raw aes-gcm floor", rust, "native", "floor",
                      op, 1.5, "at most", "Rust results missing")
@@ -841,8 +874,11 @@ def targets(rust: Ecosystem, node: Ecosystem, python: Ecosystem, c: Ecosystem, l
     for name, eco in (("Python", python), ("Node", node), ("C", c)):
         # C callers hand over JSON text, so its seal compares with the core's seal_json.
         for op in ("seal_json", "unseal") if name == "C" else ("seal", "unseal"):
-            ours, core = eco.get("polyseal-native", op, "A"), rust.get("native", op, "A")
-            label = f"{name} call overhead over the Rust core, native {op} (A) < 1 µs"
+            # The bindings run with the fork sentinel installed; so does the core row their seals meet.
+            core_id = "native-sentinel" if op.startswith("seal") and rust.get("native-sentinel", op, "A") else "native"
+            ours, core = eco.get("polyseal-native", op, "A"), rust.get(core_id, op, "A")
+            against = ", against the core with the fork sentinel" if core_id == "native-sentinel" else ""
+            label = f"{name} call overhead over the Rust core, native {op} (A{against}) < 1 µs"
             if not ours or not core:
                 status = eco.status_of("polyseal") or ("not built" if name == "C" else "not run")
                 rows.append((label, f"binding {status}", "not measured"))
