@@ -40,7 +40,7 @@ struct ThreadRng {
 }
 
 /// Which process a generator was seeded in, as the fork check sees it.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Process {
     /// The process id (no sentinel installed).
     Id(u32),
@@ -143,8 +143,9 @@ pub fn array<const N: usize>() -> Result<[u8; N]> {
     Ok(bytes)
 }
 
-/// The process id, so a forked child notices it must reseed (without a sentinel). `wasm32-unknown-unknown` has no
-/// processes (and `std::process::id` panics there), so it reports a constant.
+/// The process id, so a forked child notices it must reseed (without a sentinel).
+/// `wasm32-unknown-unknown` has no processes (and `std::process::id` panics there), so it
+/// reports a constant.
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 fn process_id() -> u32 {
     std::process::id()
