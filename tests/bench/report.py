@@ -790,7 +790,11 @@ def before_after(out: list[str], instructions: dict | str) -> None:
       "instead. The C, Python and Node bindings install it, so their seals no longer make the "
       "system call; a Rust program that links the core alone still does, which is why the Rust "
       "section and the interleaved pairs give both. callgrind does not count time spent in the kernel, so the instruction "
-      "counts show neither the call nor its saving.")
+      "counts show neither the call nor its saving. Since 60f6c74 (the wheel and the Node addon of "
+      "60f6c74 and of this code, run one after the other on payload A's parsed value, fastest of "
+      "seven batches, before → after): Python native seal 1.30 → 1.09 µs, h3-v1 seal 2.34 → 2.13 µs; "
+      "Node native seal 1.71 → 1.43 µs, h3-v1 seal 2.75 → 2.52 µs. Unseals draw nothing and did "
+      "not change.")
     w("")
     w("Not changed either: XAES-256-GCM's per-message key. Each native token's AES-256-GCM key is "
       "derived from its nonce (two AES block encryptions, then a fresh AES-256 key schedule and GHASH "
