@@ -1,8 +1,8 @@
-//! Functions `lib/index.js` hands the addon when it loads, kept per environment (the main thread
-//! and each worker load the addon separately).
+//! Functions `lib/index.js` hands the addon when it loads, and values the addon makes once, kept
+//! per environment (the main thread and each worker load the addon separately).
 
-use napi::UnknownRef;
 use napi::bindgen_prelude::*;
+use napi::{UnknownRef, sys};
 
 #[derive(Default)]
 struct Registered {
@@ -10,6 +10,8 @@ struct Registered {
     error_class: Option<UnknownRef<false>>,
     /// `JSON.parse` (`registerJsonParse`).
     json_parse: Option<UnknownRef<false>>,
+    /// The symbol a `Session` object keeps its data under (made on first use).
+    session_data_key: Option<UnknownRef<false>>,
 }
 
 fn update(env: &Env, change: impl FnOnce(&mut Registered)) -> Result<()> {
@@ -48,6 +50,22 @@ pub fn error_class<'env>(env: &'env Env) -> Result<Option<Unknown<'env>>> {
 /// The registered `JSON.parse`, if any.
 pub fn json_parse<'env>(env: &'env Env) -> Result<Option<Unknown<'env>>> {
     registered(env, |registered| registered.json_parse.as_ref())
+}
+
+/// The symbol `Session` objects keep their data under: `Symbol(polyseal.session.data)`, one per
+/// environment, made on first use.
+pub fn session_data_key(env: &Env) -> Result<sys::napi_value> {
+    if let Some(key) = registered(env, |registered| registered.session_data_key.as_ref())? {
+        return Ok(key.raw());
+    }
+    let description = env.create_string("polyseal.session.data")?;
+    let mut key = std::ptr::null_mut();
+    // SAFETY: `description` is a live string of this env.
+    check_status!(unsafe { sys::napi_create_symbol(env.raw(), description.raw(), &mut key) })?;
+    // SAFETY: a live value of this env.
+    let kept = unsafe { UnknownRef::<false>::from_napi_value(env.raw(), key) }?;
+    update(env, |registered| registered.session_data_key = Some(kept))?;
+    Ok(key)
 }
 
 /// The function `pick` chooses among this environment's registered ones, if registered.

@@ -1,7 +1,9 @@
 //! `SessionManager` and `Session`: core's session manager (`docs/SESSIONS.md`), thinly.
 //!
 //! A `Session` keeps core's session in Rust and its data as a plain JavaScript object that the
-//! caller changes freely: every `save`, `update` and `token` first reads that object back into
+//! caller changes freely, held by the session's own JavaScript object (under a symbol, not
+//! enumerable), so it lives and dies with the session in one garbage collection, with no
+//! handle from the addon keeping it alive until a finalizer runs: every `save`, `update` and `token` first reads that object back into
 //! core (the same conversion `Sealer#seal` uses), so a mutation is picked up by the next save.
 //! `update` merges its patch into the object as `Object.assign` does (the caller's values, one
 //! read of each property) before core merges and saves. Every decision (what to write, when a
@@ -28,6 +30,7 @@ use crate::cookie;
 use crate::error::{Failure, Outcome, error_object, guard, throwable};
 use crate::keyring::{self, KeyringInfo, keyring_arg};
 use crate::options::{self, is_nullish, whole};
+use crate::registry;
 use crate::sealer::{PoolJob, PoolTask, caught, missing_job};
 
 /// How a `SessionManager` loads, seals and writes sessions. Every field is optional; unset
@@ -248,14 +251,15 @@ impl SessionManager {
     /// says why. `cookieHeader` is the request's `Cookie` header (`undefined`/`null`: none).
     #[napi(
         catch_unwind,
-        ts_args_type = "cookieHeader?: string | null, options?: LoadOptions"
+        ts_args_type = "cookieHeader?: string | null, options?: LoadOptions",
+        ts_return_type = "Session"
     )]
     pub fn load(
         &self,
         env: Env,
         cookie_header: Option<Unknown>,
         options: Option<Unknown>,
-    ) -> Result<Session> {
+    ) -> Result<Lent> {
         guard(&env, || {
             let loaded = self
                 .load_job(&env, cookie_header.as_ref(), options.as_ref())?
@@ -359,14 +363,15 @@ impl SessionManager {
     ) -> Result<Vec<String>> {
         guard(&env, || {
             let now = options::read_call(&env, options.as_ref(), "options")?;
-            let mut instance = session_arg(&env, &session)?;
+            let instance = session_arg(&env, &session)?;
             let (lines, cleared) = {
                 let mut state = lock(&instance.state)?;
                 let lines = self.inner.clear_at(&mut state, now.unwrap_or_else(clock));
                 (lines, state.is_cleared())
             };
             if cleared {
-                instance.empty_data(&env)?;
+                let empty = Object::new(&env).map_err(internal)?;
+                set_data(&env, session.raw(), empty.raw())?;
             }
             Ok(lines?)
         })
@@ -466,11 +471,11 @@ fn write_job(
     let now = options::read_call(env, options, "options")?;
     let instance = session_arg(env, session)?;
     let patch = patch
-        .map(|patch| instance.merge(env, patch, max_depth))
+        .map(|patch| instance.merge(env, session.raw(), patch, max_depth))
         .transpose()?;
     match data_text {
         Some(text) => instance.sync_text(&options::string_arg(env, text, "session.data")?)?,
-        None => instance.sync(env, max_depth)?,
+        None => instance.sync(env, session.raw(), max_depth)?,
     }
     Ok(WriteJob {
         manager: Arc::clone(manager),
@@ -584,7 +589,7 @@ fn token_job(
     let instance = session_arg(env, session)?;
     match data_text {
         Some(text) => instance.sync_text(&options::string_arg(env, text, "session.data")?)?,
-        None => instance.sync(env, manager.config().sealer.json.max_depth)?,
+        None => instance.sync(env, session.raw(), manager.config().sealer.json.max_depth)?,
     }
     Ok(TokenJob {
         manager: Arc::clone(manager),
@@ -600,8 +605,6 @@ fn token_job(
 #[napi(custom_finalize)]
 pub struct Session {
     state: Arc<Mutex<CoreSession>>,
-    /// The `data` object (always set; an `Option` so that finalizing can release it).
-    data: Option<ObjectRef<false>>,
     /// The `PolysealError` of `rejection`, made once at load.
     rejection: Option<ObjectRef<false>>,
 }
@@ -650,12 +653,12 @@ impl Session {
     /// The session data: a plain object to read and change; the next save picks changes up.
     /// Assigning a new plain object replaces it.
     #[napi(getter, ts_return_type = "Record<string, unknown>")]
-    pub fn data(&self, env: Env) -> Result<Lent> {
-        guard(&env, || self.data_value(&env).map(Lent))
+    pub fn data(&self, env: Env, this: This) -> Result<Lent> {
+        guard(&env, || data_of(&env, this.object.raw()).map(Lent))
     }
 
     #[napi(setter, ts_args_type = "data: Record<string, unknown>")]
-    pub fn set_data(&mut self, env: Env, data: Unknown) -> Result<()> {
+    pub fn set_data(&mut self, env: Env, this: This, data: Unknown) -> Result<()> {
         guard(&env, || {
             let raw = env.raw();
             let fail = |e| Failure::from_napi(&env, ErrorCode::InvalidArgument, "session.data", e);
@@ -667,9 +670,7 @@ impl Session {
                     "session.data must be a plain object",
                 ));
             }
-            // SAFETY: a value of this env, checked to be an object.
-            let object = unsafe { Object::from_napi_value(raw, data.raw()) }.map_err(fail)?;
-            self.replace_data(&env, object)
+            set_data(&env, this.object.raw(), data.raw())
         })
     }
 
@@ -725,7 +726,7 @@ impl ObjectFinalize for Session {
     fn finalize(self, env: Env) -> Result<()> {
         // Only a hint to V8's collector: nothing to do if it cannot be given.
         let _ = env.adjust_external_memory(-SESSION_NATIVE_BYTES);
-        for reference in [self.data, self.rejection].into_iter().flatten() {
+        if let Some(reference) = self.rejection {
             reference.unref(&env)?;
         }
         Ok(())
@@ -733,17 +734,19 @@ impl ObjectFinalize for Session {
 }
 
 /// What a loaded `Session` holds outside V8's heap, reported to V8 while it lives: its data (one
-/// copy, shared with the last saved state until it changes), id, chunk state and the references
-/// to its JavaScript objects. Holding 100,000 loaded sessions of a small payload takes about
-/// 2.4 KB of resident memory each (3 KB before a session shared its data with the saved state);
-/// the hint stays at the upper figure. V8 sees only the small wrapper otherwise, so it would
-/// collect discarded sessions late: loading 1.2 million sessions, 1000 per event-loop turn, held
-/// 185 MB resident, and 139 MB with this hint.
+/// copy, shared with the last saved state until it changes), id, chunk state and the reference
+/// to its rejection. Holding 100,000 loaded sessions of a small payload takes about 2.4 KB of
+/// resident memory each (3 KB before a session shared its data with the saved state); the hint
+/// stays at the upper figure, so V8 weighs discarded sessions by what they hold. Loading 1.2
+/// million sessions of payload A, 1000 per event-loop turn, peaks at 58 MB resident with or
+/// without the hint now that the data object lives on the session object; while the addon held
+/// it by a reference until the session's finalizer ran, the peak was 115 MB with the hint.
 const SESSION_NATIVE_BYTES: i64 = 3 * 1024;
 
 impl Session {
-    /// Wraps a core session: its data becomes a plain object, its rejection a `PolysealError`.
-    fn create(env: &Env, session: CoreSession) -> Outcome<Session> {
+    /// Wraps a core session: its data becomes a plain object, its rejection a `PolysealError`;
+    /// returns the new `Session` object.
+    fn create(env: &Env, session: CoreSession) -> Outcome<Lent> {
         let raw = env.raw();
         let rejection = session
             .rejection()
@@ -751,52 +754,36 @@ impl Session {
             .transpose()
             .map_err(internal)?;
         let data = convert::object_via_json(raw, session.data()).map_err(internal)?;
-        // SAFETY: `object_via_json` made an object of this env.
-        let data = unsafe { Object::from_napi_value(raw, data) }.map_err(internal)?;
         let session = Session {
-            data: Some(data.create_ref().map_err(internal)?),
             rejection: rejection
                 .map(|error| error.create_ref())
                 .transpose()
                 .map_err(internal)?,
             state: Arc::new(Mutex::new(session)),
         };
+        let object = session.into_instance(env).map_err(internal)?.as_object(env);
+        define_data(env, object.raw(), data)?;
         // Taken back in `finalize`; a hint only, so a failure changes nothing.
         let _ = env.adjust_external_memory(SESSION_NATIVE_BYTES);
-        Ok(session)
+        Ok(Lent(object.raw()))
     }
 
     fn read<T>(&self, env: &Env, field: impl FnOnce(&CoreSession) -> T) -> Result<T> {
         guard(env, || Ok(field(&*lock(&self.state)?)))
     }
 
-    fn data_value(&self, env: &Env) -> Outcome<sys::napi_value> {
-        let data = self
-            .data
-            .as_ref()
-            .ok_or_else(|| Failure::new(ErrorCode::Internal, "the session has no data object"))?;
-        Ok(data.get_value(env).map_err(internal)?.raw())
-    }
-
-    fn replace_data(&mut self, env: &Env, data: Object) -> Outcome<()> {
-        let fresh = data.create_ref().map_err(internal)?;
-        if let Some(old) = self.data.replace(fresh) {
-            old.unref(env).map_err(internal)?;
-        }
-        Ok(())
-    }
-
-    fn empty_data(&mut self, env: &Env) -> Outcome<()> {
-        let empty = Object::new(env).map_err(internal)?;
-        self.replace_data(env, empty)
-    }
-
     /// Merges `patch` into `data` as `Object.assign` would (unless the session was cleared:
     /// then core refuses the update and the data stays as it is); returns the patch as JSON.
-    fn merge(&self, env: &Env, patch: &Unknown, max_depth: usize) -> Outcome<Map<String, Value>> {
+    fn merge(
+        &self,
+        env: &Env,
+        object: sys::napi_value,
+        patch: &Unknown,
+        max_depth: usize,
+    ) -> Outcome<Map<String, Value>> {
         let entries = convert::entries_from_js(env, patch.raw(), max_depth, "patch")?;
         if !lock(&self.state)?.is_cleared() {
-            let data = self.data_value(env)?;
+            let data = data_of(env, object)?;
             for entry in &entries {
                 convert::define(env.raw(), data, entry.key, entry.item).map_err(|e| {
                     Failure::from_napi(env, ErrorCode::InvalidArgument, "session.data", e)
@@ -825,13 +812,13 @@ impl Session {
         Ok(())
     }
 
-    /// Reads `data` into core's session, so the next core call sees the caller's changes. A
-    /// cleared session is left alone: core refuses to write it.
-    fn sync(&self, env: &Env, max_depth: usize) -> Outcome<()> {
+    /// Reads `data` of the session's `object` into core's session, so the next core call sees
+    /// the caller's changes. A cleared session is left alone: core refuses to write it.
+    fn sync(&self, env: &Env, object: sys::napi_value, max_depth: usize) -> Outcome<()> {
         if lock(&self.state)?.is_cleared() {
             return Ok(());
         }
-        let data = self.data_value(env)?;
+        let data = data_of(env, object)?;
         let Value::Object(map) = convert::from_js(env, data, max_depth, "session.data")? else {
             return Err(Failure::invalid_argument(
                 "session.data must be a plain object",
@@ -842,7 +829,7 @@ impl Session {
     }
 }
 
-/// A JavaScript value a reference holds, handed back as it is.
+/// A JavaScript value handed back as it is.
 pub struct Lent(sys::napi_value);
 
 impl TypeName for Lent {
@@ -873,6 +860,42 @@ fn session_arg<'env>(env: &'env Env, value: &Unknown) -> Outcome<ClassInstance<'
     }
     // SAFETY: a value of this env; napi checks the type tag before unwrapping.
     unsafe { ClassInstance::<Session>::from_napi_value(env.raw(), value.raw()) }.map_err(fail)
+}
+
+/// Puts `data` on a new session's `object` under the data key: not enumerable, not
+/// configurable, writable (the `data` setter replaces it).
+fn define_data(env: &Env, object: sys::napi_value, data: sys::napi_value) -> Outcome<()> {
+    let key = registry::session_data_key(env).map_err(internal)?;
+    let property = sys::napi_property_descriptor {
+        utf8name: std::ptr::null(),
+        name: key,
+        method: None,
+        getter: None,
+        setter: None,
+        value: data,
+        attributes: sys::PropertyAttributes::writable,
+        data: std::ptr::null_mut(),
+    };
+    // SAFETY: `object` and `data` are live values of this env; one descriptor is passed.
+    check_status!(unsafe { sys::napi_define_properties(env.raw(), object, 1, &property) })
+        .map_err(internal)
+}
+
+/// The data object of the session `object`.
+fn data_of(env: &Env, object: sys::napi_value) -> Outcome<sys::napi_value> {
+    let key = registry::session_data_key(env).map_err(internal)?;
+    let mut data = std::ptr::null_mut();
+    // SAFETY: `object` and `key` are live values of this env.
+    check_status!(unsafe { sys::napi_get_property(env.raw(), object, key, &mut data) })
+        .map_err(internal)?;
+    Ok(data)
+}
+
+/// Replaces the data object of the session `object`.
+fn set_data(env: &Env, object: sys::napi_value, data: sys::napi_value) -> Outcome<()> {
+    let key = registry::session_data_key(env).map_err(internal)?;
+    // SAFETY: `object`, `key` and `data` are live values of this env.
+    check_status!(unsafe { sys::napi_set_property(env.raw(), object, key, data) }).map_err(internal)
 }
 
 fn lock(state: &Mutex<CoreSession>) -> Outcome<MutexGuard<'_, CoreSession>> {
@@ -915,14 +938,14 @@ pub struct LoadTask(Option<Outcome<LoadJob>>);
 
 impl Task for LoadTask {
     type Output = Outcome<CoreSession>;
-    type JsValue = Session;
+    type JsValue = Lent;
 
     fn compute(&mut self) -> Result<Self::Output> {
         let job = self.0.take();
         Ok(caught(|| Ok(job.ok_or_else(missing_job)??.run())))
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Session> {
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Lent> {
         output
             .and_then(|session| Session::create(&env, session))
             .map_err(|failure| throwable(&env, failure))

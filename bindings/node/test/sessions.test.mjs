@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict'
 import test from 'node:test'
 import { inspect } from 'node:util'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 
 import { Keyring, PolysealError, Sealer, Session, SessionManager, cookieDefaults } from 'polyseal'
 
@@ -330,6 +332,44 @@ test('nothing prints a token, a secret or the data', () => {
   const rejected = native.load('session=junk', { now: NOW })
   assert.equal(inspect(rejected), `Session { id: '${rejected.id}', isNew: true, rejection: 'MALFORMED' }`)
   assert.equal(JSON.parse(JSON.stringify(rejected)).rejection, 'MALFORMED')
+})
+
+test('session.data lives on the session: under a hidden symbol, not copied, not listed', () => {
+  const session = native.load(null, { now: NOW })
+  session.data.theme = 'dark'
+  assert.deepEqual(Object.keys(session), [])
+  assert.deepEqual({ ...session }, {})
+  const [key, ...more] = Reflect.ownKeys(session)
+  assert.deepEqual(more, [])
+  assert.equal(typeof key, 'symbol')
+  assert.equal(key.description, 'polyseal.session.data')
+  const { enumerable, configurable, writable, value } = Object.getOwnPropertyDescriptor(session, key)
+  assert.deepEqual({ enumerable, configurable, writable }, { enumerable: false, configurable: false, writable: true })
+  assert.equal(value, session.data)
+  const replaced = { theme: 'light' }
+  session.data = replaced
+  assert.equal(session[key], replaced)
+  native.clear(session, { now: NOW })
+  assert.deepEqual(session.data, {})
+  assert.equal(session[key], session.data)
+  assert.equal(Reflect.ownKeys(native.load(null, { now: NOW }))[0], key, 'one key for every session')
+})
+
+test('a dropped session and its data go in one garbage collection', async () => {
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc')
+  const lines = native.update(native.load(null, { now: NOW }), { visits: 1 }, { now: NOW })
+  const watched = () => {
+    const session = native.load(cookieOf(lines), { now: NOW })
+    return { session: new WeakRef(session), data: new WeakRef(session.data) }
+  }
+  const { session, data } = watched()
+  // A WeakRef keeps its target until the job that made it ends.
+  await new Promise((resolve) => setImmediate(resolve))
+  gc()
+  assert.equal(session.deref(), undefined, 'the session was collected')
+  // A reference held by the addon would keep the data until the session's finalizer ran.
+  assert.equal(data.deref(), undefined, 'its data went with it')
 })
 
 test('a manager takes every keyring form', () => {
