@@ -1,13 +1,13 @@
 //! `SessionManager` and `Session`: core's session manager (`docs/SESSIONS.md`), thinly.
 //!
 //! A `Session` keeps core's session in Rust and its data as a plain JavaScript object that the
-//! caller changes freely, held by the session's own JavaScript object (under a symbol, not
-//! enumerable), so it lives and dies with the session in one garbage collection, with no
-//! handle from the addon keeping it alive until a finalizer runs: every `save`, `update` and `token` first reads that object back into
-//! core (the same conversion `Sealer#seal` uses), so a mutation is picked up by the next save.
-//! `update` merges its patch into the object as `Object.assign` does (the caller's values, one
-//! read of each property) before core merges and saves. Every decision (what to write, when a
-//! session expired, which lines clear it) is core's.
+//! caller changes freely. The session's own JavaScript object holds it (under a symbol, not
+//! enumerable), so the two go in one garbage collection: no handle from the addon keeps the
+//! data alive until a finalizer runs. Every `save`, `update` and `token` first reads that object
+//! back into core (the same conversion `Sealer#seal` uses), so a mutation is picked up by the
+//! next save. `update` merges its patch into the object as `Object.assign` does (the caller's
+//! values, one read of each property) before core merges and saves. Every decision (what to
+//! write, when a session expired, which lines clear it) is core's.
 //!
 //! `loadAsync`, `updateAsync` and `saveAsync` read their arguments on the JavaScript thread and
 //! run core on the libuv thread pool: h3-v2 derives keys with 8192 PBKDF2 iterations. Core's
@@ -658,7 +658,7 @@ impl Session {
     }
 
     #[napi(setter, ts_args_type = "data: Record<string, unknown>")]
-    pub fn set_data(&mut self, env: Env, this: This, data: Unknown) -> Result<()> {
+    pub fn set_data(&self, env: Env, this: This, data: Unknown) -> Result<()> {
         guard(&env, || {
             let raw = env.raw();
             let fail = |e| Failure::from_napi(&env, ErrorCode::InvalidArgument, "session.data", e);
