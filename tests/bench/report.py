@@ -794,7 +794,10 @@ def before_after(out: list[str], instructions: dict | str) -> None:
       "60f6c74 and of this code, run one after the other on payload A's parsed value, fastest of "
       "seven batches, before → after): Python native seal 1.30 → 1.09 µs, h3-v1 seal 2.34 → 2.13 µs; "
       "Node native seal 1.71 → 1.43 µs, h3-v1 seal 2.75 → 2.52 µs. Unseals draw nothing and did "
-      "not change.")
+      "not change by this. The byte scans (`core/src/scan.rs`) now take their 16-byte chunks as "
+      "arrays, which the compiler turns into vector compares (as slices of unknown length they "
+      "compiled to byte loops): splitting a 398-character Fe26.2 token at `*` went from 40 to "
+      "24.5 ns.")
     w("")
     w("Node sessions since 60f6c74. A `Session` held its data object through a strong Node-API "
       "reference, released only by the session's finalizer, which runs after the collection that "
