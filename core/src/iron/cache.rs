@@ -2,8 +2,10 @@
 //! is not put through PBKDF2 on every request.
 //!
 //! Each [`Keyring`](crate::Keyring) owns one cache. An entry maps (keyring entry, role, salt
-//! text, iteration count) to the 32-byte key PBKDF2 derived from that entry's secret; the salt
-//! is public (it travels in the token), the key has the same secrecy as the password itself.
+//! text, iteration count) to the 32-byte key PBKDF2 derived from that entry's secret, and an
+//! integrity key also to HMAC-SHA256 keyed with it (a hit then skips the keying, two of the
+//! eight SHA-256 blocks of a session token's MAC); the salt is public (it travels in the
+//! token), the key and its keyed MAC have the same secrecy as the password itself.
 //! Only keys that proved themselves are inserted: an integrity key once a MAC has verified
 //! under it, an encryption key once a ciphertext decrypted under it, and the keys of a token
 //! this library sealed. A forged token therefore cannot insert anything, and still pays its
@@ -12,9 +14,9 @@
 //! The cache is split into shards, each behind its own mutex, chosen by a keyed hash of the
 //! entry; threads working on different cookies rarely meet on a lock, and none is held during a
 //! derivation. Each shard holds a fixed number of slots and evicts with CLOCK (a second chance
-//! for every entry used since the hand last passed it). Keys are wiped when they are evicted
-//! and when the keyring is dropped; slot storage is reserved once, at its full size, so no key
-//! is ever left behind by a reallocation.
+//! for every entry used since the hand last passed it). Keys and keyed MACs are wiped when they
+//! are evicted and when the keyring is dropped; slot storage is reserved once, at its full size,
+//! so no key is ever left behind by a reallocation.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
@@ -22,12 +24,14 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use zeroize::Zeroizing;
 
+use super::crypto::{KeyedMac, keyed_mac};
+
 /// Entries a keyring's cache holds unless configured otherwise
 /// ([`KeyringBuilder::derived_key_cache`](crate::KeyringBuilder::derived_key_cache)).
 pub const DEFAULT_DERIVED_KEY_CACHE_ENTRIES: usize = 1024;
 
-/// Most entries a keyring's cache may be configured to hold (2^20: about 200 MiB of 64-character
-/// salts and keys when full). Each shard reserves its slots at full size on its first insert, so
+/// Most entries a keyring's cache may be configured to hold (2^20: about 300 MiB of 64-character
+/// salts, keys and keyed MACs when full). Each shard reserves its slots at full size on its first insert, so
 /// a larger bound would reserve memory no server needs, or more than there is.
 pub const MAX_DERIVED_KEY_CACHE_ENTRIES: usize = 1 << 20;
 
@@ -81,6 +85,9 @@ struct Slot {
     iterations: u32,
     salt: Box<str>,
     key: Zeroizing<[u8; 32]>,
+    /// For an integrity key, HMAC-SHA256 keyed with it, so a hit skips the keying. Boxed: only
+    /// integrity slots pay for it.
+    mac: Option<Box<KeyedMac>>,
     referenced: bool,
 }
 
@@ -190,6 +197,29 @@ impl DerivedKeyCache {
         salt: &str,
         iterations: u32,
     ) -> Option<Zeroizing<[u8; 32]>> {
+        self.find(entry, role, salt, iterations, |slot| {
+            Some(Zeroizing::new(*slot.key))
+        })
+    }
+
+    /// HMAC-SHA256 keyed with the cached integrity key for this entry, salt and iteration count,
+    /// if any: what [`get`](Self::get) gives, with the keying already done.
+    pub(crate) fn get_mac(&self, entry: usize, salt: &str, iterations: u32) -> Option<KeyedMac> {
+        self.find(entry, Role::Integrity, salt, iterations, |slot| {
+            slot.mac.as_deref().cloned()
+        })
+    }
+
+    /// What `take` makes of the slot for this entry, role, salt and iteration count; counted as
+    /// a hit when it makes something.
+    fn find<T>(
+        &self,
+        entry: usize,
+        role: Role,
+        salt: &str,
+        iterations: u32,
+        take: impl FnOnce(&Slot) -> Option<T>,
+    ) -> Option<T> {
         if !self.cacheable(salt) {
             return None;
         }
@@ -204,9 +234,10 @@ impl DerivedKeyCache {
                 if !slot.referenced {
                     slot.referenced = true;
                 }
-                let key = Zeroizing::new(*slot.key);
-                shard.hits += 1;
-                return Some(key);
+                if let Some(found) = take(slot) {
+                    shard.hits += 1;
+                    return Some(found);
+                }
             }
         }
         shard.misses += 1;
@@ -231,20 +262,22 @@ impl DerivedKeyCache {
         if shard.capacity == 0 {
             return;
         }
-        let fresh = Slot {
+        // Built only when it goes in: keying the MAC of an integrity key is two SHA-256 blocks.
+        let fresh = || Slot {
             hash,
             entry,
             role,
             iterations,
             salt: salt.into(),
             key: Zeroizing::new(**key),
+            mac: (role == Role::Integrity).then(|| Box::new(keyed_mac(key))),
             referenced: false,
         };
         if let Some(&index) = shard.index.get(&hash) {
             let slot = &mut shard.slots[index];
             if !slot.is(entry, role, iterations, salt) {
                 // A different entry with the same 64-bit hash: the newer one takes the slot.
-                *slot = fresh;
+                *slot = fresh();
                 shard.evictions += 1;
                 shard.insertions += 1;
             }
@@ -257,7 +290,7 @@ impl DerivedKeyCache {
                 shard.slots.reserve_exact(shard.capacity);
             }
             shard.index.insert(hash, shard.slots.len());
-            shard.slots.push(fresh);
+            shard.slots.push(fresh());
             shard.insertions += 1;
             return;
         }
@@ -275,7 +308,7 @@ impl DerivedKeyCache {
         let evicted_hash = shard.slots[victim].hash;
         shard.index.remove(&evicted_hash);
         // Dropping the old slot wipes its key.
-        shard.slots[victim] = fresh;
+        shard.slots[victim] = fresh();
         shard.index.insert(hash, victim);
         shard.insertions += 1;
         shard.evictions += 1;
@@ -369,6 +402,24 @@ mod tests {
         assert!(cache.get(0, Role::Integrity, "salT", 8192).is_none());
         let stats = cache.stats();
         assert_eq!((stats.hits, stats.misses, stats.entries), (1, 4, 1));
+    }
+
+    #[test]
+    fn integrity_keys_come_keyed_for_their_mac() {
+        let cache = DerivedKeyCache::new(64);
+        cache.insert(0, Role::Integrity, "salt", 1, &key(1));
+        cache.insert(0, Role::Encryption, "other", 1, &key(2));
+        let keyed = cache.get_mac(0, "salt", 1).unwrap();
+        let base = "Fe26.2**salt*iv*ciphertext*";
+        assert_eq!(
+            super::super::crypto::mac_with(keyed, base),
+            super::super::crypto::mac(&key(1), base)
+        );
+        // Only integrity entries have one, and only for their own salt and count.
+        assert!(cache.get_mac(0, "other", 1).is_none());
+        assert!(cache.get_mac(0, "salt", 8192).is_none());
+        let stats = cache.stats();
+        assert_eq!((stats.hits, stats.misses), (1, 2));
     }
 
     #[test]

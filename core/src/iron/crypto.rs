@@ -149,15 +149,34 @@ fn count_derivation(iterations: u32) {
 
 /// HMAC-SHA256 of the MAC base.
 pub(crate) fn mac(key: &Key, mac_base: &str) -> [u8; 32] {
-    let mut mac =
-        <Hmac<Sha256> as KeyInit>::new_from_slice(&key[..]).expect("HMAC takes keys of any length");
-    mac.update(mac_base.as_bytes());
-    mac.finalize().into_bytes().into()
+    mac_with(keyed_mac(key), mac_base)
+}
+
+/// HMAC-SHA256 keyed with an integrity key: the key's two padded blocks already hashed, two of
+/// the eight SHA-256 blocks a token's MAC takes. The derived-key cache keeps one per integrity
+/// key, so a repeat cookie's MAC starts from it. Its two SHA-256 states, the secret part, wipe
+/// themselves when dropped (the `zeroize` feature of `sha2`).
+pub(crate) type KeyedMac = Hmac<Sha256>;
+
+/// [`KeyedMac`] for `key`.
+pub(crate) fn keyed_mac(key: &Key) -> KeyedMac {
+    <KeyedMac as KeyInit>::new_from_slice(&key[..]).expect("HMAC takes keys of any length")
+}
+
+/// The HMAC of `mac_base` from a keyed state.
+pub(crate) fn mac_with(mut keyed: KeyedMac, mac_base: &str) -> [u8; 32] {
+    keyed.update(mac_base.as_bytes());
+    keyed.finalize().into_bytes().into()
 }
 
 /// Whether `expected` is the HMAC of `mac_base` under `key`, compared in constant time.
 pub(crate) fn mac_matches(key: &Key, mac_base: &str, expected: &[u8; 32]) -> bool {
-    bool::from(mac(key, mac_base).ct_eq(expected))
+    keyed_mac_matches(keyed_mac(key), mac_base, expected)
+}
+
+/// [`mac_matches`] from a keyed state.
+pub(crate) fn keyed_mac_matches(keyed: KeyedMac, mac_base: &str, expected: &[u8; 32]) -> bool {
+    bool::from(mac_with(keyed, mac_base).ct_eq(expected))
 }
 
 /// AES-256-CBC with PKCS#7 padding.
@@ -206,6 +225,15 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyed_macs_are_wiped_when_dropped() {
+        // The derived-key cache keeps one per integrity key. What is secret in it are the inner
+        // and outer SHA-256 states the key was hashed into; this fails to compile unless the
+        // `zeroize` feature of `sha2` makes them wipe themselves when dropped.
+        fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        wiped_on_drop::<sha2::block_api::Sha256VarCore>();
+    }
 
     fn password(text: &str) -> IronSecret {
         IronSecret::new(&Secret::Password(text.to_owned()))

@@ -517,8 +517,8 @@ fn verify_mac(
             let Some(iterations) = *iterations else {
                 continue;
             };
-            if let Some(key) = cache.get(index, Role::Integrity, salt, iterations) {
-                if crypto::mac_matches(&key, fields.mac_base, mac) {
+            if let Some(keyed) = cache.get_mac(index, salt, iterations) {
+                if crypto::keyed_mac_matches(keyed, fields.mac_base, mac) {
                     return Ok((iterations, slot == 1));
                 }
                 tried[slot] = true;
