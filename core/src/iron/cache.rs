@@ -31,8 +31,8 @@ use super::crypto::{KeyedMac, keyed_mac};
 pub const DEFAULT_DERIVED_KEY_CACHE_ENTRIES: usize = 1024;
 
 /// Most entries a keyring's cache may be configured to hold (2^20: about 300 MiB of 64-character
-/// salts, keys and keyed MACs when full). Each shard reserves its slots at full size on its first insert, so
-/// a larger bound would reserve memory no server needs, or more than there is.
+/// salts, keys and keyed MACs when full). Each shard reserves its slots at full size on its
+/// first insert, so a larger bound would reserve memory no server needs, or more than there is.
 pub const MAX_DERIVED_KEY_CACHE_ENTRIES: usize = 1 << 20;
 
 /// Longest salt text cached, in bytes. Salts polyseal draws are at most 1024 characters
