@@ -4,20 +4,19 @@
 ///
 /// Tokens, and the cookie values that carry them, run to hundreds of bytes and are scanned on
 /// every load and save: whole 16-byte chunks are tested without an early exit, which compiles
-/// to vector compares (the chunks are arrays, so the compiler knows their length), and only a
-/// chunk that fails, and the last few bytes, are searched byte by byte.
+/// to vector compares, and only a chunk that fails is searched byte by byte.
 pub(crate) fn next_refused(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> Option<usize> {
-    let (chunks, tail) = bytes[from..].as_chunks::<16>();
-    for (index, chunk) in chunks.iter().enumerate() {
+    let mut start = from;
+    for chunk in bytes[from..].chunks(16) {
         if !chunk.iter().fold(true, |all, &byte| all & keep(byte)) {
-            let at = chunk.iter().position(|&byte| !keep(byte))?;
-            return Some(from + index * 16 + at);
+            return chunk
+                .iter()
+                .position(|&byte| !keep(byte))
+                .map(|at| start + at);
         }
+        start += chunk.len();
     }
-    let tail_start = from + chunks.len() * 16;
-    tail.iter()
-        .position(|&byte| !keep(byte))
-        .map(|at| tail_start + at)
+    None
 }
 
 /// `text.split(separator)` for an ASCII separator (so every cut is a character boundary), the

@@ -794,10 +794,7 @@ def before_after(out: list[str], instructions: dict | str) -> None:
       "60f6c74 and of this code, run one after the other on payload A's parsed value, fastest of "
       "seven batches, before → after): Python native seal 1.30 → 1.09 µs, h3-v1 seal 2.34 → 2.13 µs; "
       "Node native seal 1.71 → 1.43 µs, h3-v1 seal 2.75 → 2.52 µs. Unseals draw nothing and did "
-      "not change by this. The byte scans (`core/src/scan.rs`) now take their 16-byte chunks as "
-      "arrays, which the compiler turns into vector compares (as slices of unknown length they "
-      "compiled to byte loops): splitting a 398-character Fe26.2 token at `*` went from 40 to "
-      "24.5 ns. The derived-key cache now keeps an integrity key's HMAC-SHA256 keyed, so a repeat "
+      "not change by this. The derived-key cache now keeps an integrity key's HMAC-SHA256 keyed, so a repeat "
       "cookie's MAC skips two of its eight SHA-256 blocks: a Rust h3-v1 unseal of a repeat cookie "
       "lost about 55–60 ns (2 million in one process, six runs each, old and new alternating: "
       "fastest 2.49 → 2.38 s), a Node one 1.93–1.97 → 1.89–1.95 µs.")
