@@ -1,7 +1,7 @@
 //! What criterion does not measure: token sizes, ratios from interleaved batch pairs,
 //! two-thread scaling, resident memory over a million seal/unseal cycles, and the Fe26.2
 //! derived-key cache (h3-v2 cookies read again and again, with and without it), and last the
-//! native pairs again with the fork sentinel the bindings install. Prints one JSON object
+//! native pairs again with the fork check by `getpid`, as where no fork sentinel exists. Prints one JSON object
 //! (`make bench` stores it for `tests/bench/report.py`).
 //!
 //! - `cargo bench -p polyseal --bench load -- --bench`: the full measurement.
@@ -239,12 +239,11 @@ fn paired(
 }
 
 /// polyseal native against the PrivateJar and the floor, seal and unseal, payloads A and B.
-/// The same pairs with the fork sentinel installed, as the C, Python and Node bindings run:
-/// a seal's fork check is then a memory load instead of a `getpid` system call.
-fn paired_with_fork_sentinel(setup: &Setup, rounds: usize, batch: Duration) -> Value {
-    if !polyseal_fork_sentinel::install() {
-        return json!({ "status": "not installed: the kernel refused MADV_WIPEONFORK" });
-    }
+/// The same pairs with the fork check by process id, as where no fork sentinel exists: a
+/// seal's check is then a `getpid` system call instead of a memory load.
+fn paired_with_process_id_check(setup: &Setup, rounds: usize, batch: Duration) -> Value {
+    rng::check_forks_by_process_id();
+    assert!(!rng::fork_sentinel_in_use());
     paired_ratios(setup, rounds, batch)
 }
 
@@ -588,13 +587,13 @@ fn main() {
     let paired = paired_ratios(&setup, pair_rounds, pair_batch);
     let memory = memory(&setup, cycles, every);
     let fe26 = fe26(full);
-    // Last: the sentinel, once installed, stays for the whole process.
-    let paired_fork_sentinel = paired_with_fork_sentinel(&setup, pair_rounds, pair_batch);
+    // Last: the switch to the process id check holds for the rest of the process.
+    let paired_process_id_check = paired_with_process_id_check(&setup, pair_rounds, pair_batch);
     let report = json!({
         "full": full,
         "token_sizes": sizes,
         "paired": paired,
-        "paired_fork_sentinel": paired_fork_sentinel,
+        "paired_process_id_check": paired_process_id_check,
         "scaling": {
             "work": "native v1 seal + unseal, payload A, one shared keyring",
             "native": native_scaling,

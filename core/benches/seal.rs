@@ -11,9 +11,9 @@
 //! - `floor_*`: the least any AEAD cookie can do: a ready AES-256-GCM key, a random 96-bit
 //!   nonce, serde_json and base64url, nothing else (no header, no expiry, no key id).
 //! - `json_*`: serde_json alone, to see how much of each row is JSON.
-//! - `native_sentinel_*`: native seals again, with the fork sentinel installed as the C, Python
-//!   and Node bindings install it (a memory load instead of a `getpid` per seal). They run last:
-//!   the sentinel, once installed, stays for the whole process.
+//! - `native_getpid_*`: native seals again with the fork check a platform without the fork
+//!   sentinel makes (a `getpid` per seal instead of a memory load). They run last: the switch
+//!   holds for the rest of the process.
 
 mod common;
 
@@ -121,13 +121,11 @@ fn set_cookie_lines(c: &mut Criterion) {
     group.finish();
 }
 
-/// Native seals with the fork sentinel installed, for comparing the bindings with the core
-/// doing the same work. Must run after every other group (the install is for good).
-fn seal_with_fork_sentinel(c: &mut Criterion) {
-    if !polyseal_fork_sentinel::install() {
-        eprintln!("fork sentinel not installed (the kernel refused MADV_WIPEONFORK): rows skipped");
-        return;
-    }
+/// Native seals with the fork check by process id, as where no fork sentinel exists. Must run
+/// after every other group (the switch is for good).
+fn seal_with_process_id_check(c: &mut Criterion) {
+    rng::check_forks_by_process_id();
+    assert!(!rng::fork_sentinel_in_use());
     let inputs = inputs();
     let keyring = Keyring::from_password(&inputs.password).unwrap();
     let options = NativeOptions {
@@ -137,10 +135,10 @@ fn seal_with_fork_sentinel(c: &mut Criterion) {
     for (name, text) in &inputs.payloads {
         let value: Value = serde_json::from_str(text).unwrap();
         let mut group = c.benchmark_group(format!("rust_{name}"));
-        group.bench_function("native_sentinel_seal", |b| {
+        group.bench_function("native_getpid_seal", |b| {
             b.iter(|| native::seal_at(black_box(&value), &keyring, &options, NOW).unwrap())
         });
-        group.bench_function("native_sentinel_seal_json", |b| {
+        group.bench_function("native_getpid_seal_json", |b| {
             b.iter(|| native::seal_json_at(black_box(text), &keyring, &options, NOW).unwrap())
         });
         group.finish();
@@ -151,6 +149,6 @@ criterion_group!(
     benches,
     seal_unseal,
     set_cookie_lines,
-    seal_with_fork_sentinel
+    seal_with_process_id_check
 );
 criterion_main!(benches);

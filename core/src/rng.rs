@@ -8,21 +8,20 @@
 //!
 //! # Telling a forked child from its parent
 //!
-//! By default every draw compares the process id with the one the thread's generator was seeded
-//! under: one `getpid` system call per draw (about 100 ns on the project machine; glibc does not
-//! cache the process id), and a seal makes one draw. It stays exact on purpose — a forked child
-//! must never continue its parent's stream.
+//! On Linux the check is one memory load: `polyseal-fork-sentinel` maps a word the kernel hands
+//! every forked child zero-filled (`MADV_WIPEONFORK`, Linux 4.14 and later). Core keeps a
+//! nonzero mark in it and reseeds when a draw reads anything else; a reseeding child writes a
+//! new mark.
 //!
-//! A host can make the check a memory load: [`use_fork_sentinel`] hands core a word that reads
-//! as zero in a forked child (memory the kernel wipes on fork, `MADV_WIPEONFORK`). Core forbids
-//! `unsafe`, and mapping such memory takes it, so the bindings (C, Python, Node) install one
-//! from `polyseal-fork-sentinel`; a Rust program may do the same.
+//! Elsewhere, or where the kernel refuses that advice, every draw compares the process id with
+//! the one the thread's generator was seeded under: one `getpid` system call per draw (about
+//! 100 ns on the project machine; glibc does not cache the process id), and a seal makes one
+//! draw. It stays exact on purpose: a forked child must never continue its parent's stream.
 //!
 //! With the `test-hooks` feature, `fixed_bytes` makes the next draws on this thread return
 //! given bytes, so test vectors are reproducible. The bindings never enable it.
 
 use std::cell::RefCell;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chacha20::ChaCha20Rng;
@@ -42,30 +41,40 @@ struct ThreadRng {
 /// Which process a generator was seeded in, as the fork check sees it.
 #[derive(Clone, Copy)]
 enum Process {
-    /// The process id (no sentinel installed).
+    /// The process id (no fork sentinel).
     Id(u32),
-    /// The sentinel's value, never zero: a forked child reads zero.
+    /// The fork sentinel's value, never zero: a forked child reads zero.
     Mark(u64),
 }
 
-/// The host's word that a forked child reads as zero, once installed.
-static FORK_SENTINEL: OnceLock<&'static AtomicU64> = OnceLock::new();
-
-/// Makes the fork check one load of `sentinel` instead of a `getpid` system call per draw.
-///
-/// `sentinel` must read as zero in every process forked from this one, whatever was stored in
-/// it: memory advised `MADV_WIPEONFORK` (Linux 4.14 and later), as `polyseal-fork-sentinel`
-/// maps it. Anything else lets a forked child continue its parent's stream, so its nonces
-/// repeat the parent's. Core writes a nonzero mark into it; nothing else may.
-///
-/// Returns false, changing nothing, when a sentinel is already installed.
-pub fn use_fork_sentinel(sentinel: &'static AtomicU64) -> bool {
-    FORK_SENTINEL.set(sentinel).is_ok()
+/// True when forks are told apart by the fork sentinel's memory load, false when by `getpid`.
+pub fn fork_sentinel_in_use() -> bool {
+    fork_sentinel().is_some()
 }
 
-/// True when a fork sentinel is installed ([`use_fork_sentinel`]).
-pub fn fork_sentinel_installed() -> bool {
-    FORK_SENTINEL.get().is_some()
+/// The word a forked child reads as zero, where the platform has one.
+#[cfg(target_os = "linux")]
+fn fork_sentinel() -> Option<&'static AtomicU64> {
+    #[cfg(feature = "test-hooks")]
+    if BY_PROCESS_ID.load(Ordering::Relaxed) {
+        return None;
+    }
+    polyseal_fork_sentinel::word()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn fork_sentinel() -> Option<&'static AtomicU64> {
+    None
+}
+
+#[cfg(feature = "test-hooks")]
+static BY_PROCESS_ID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Test hook: tells forks apart by `getpid` from now on, as where no fork sentinel exists.
+/// Call it before the first draw in the process.
+#[cfg(feature = "test-hooks")]
+pub fn check_forks_by_process_id() {
+    BY_PROCESS_ID.store(true, Ordering::Relaxed);
 }
 
 thread_local! {
@@ -110,19 +119,19 @@ impl ThreadRng {
 
 /// True when this is not the process `seeded_in` was taken in: a fork happened since.
 fn forked_since(seeded_in: Process) -> bool {
-    match (FORK_SENTINEL.get(), seeded_in) {
-        (Some(sentinel), Process::Mark(mark)) => sentinel.load(Ordering::Relaxed) != mark,
-        (None, Process::Id(pid)) => process_id() != pid,
-        // Seeded before the sentinel was installed: reseed once, under the sentinel.
-        _ => true,
+    match seeded_in {
+        Process::Mark(mark) => {
+            fork_sentinel().is_none_or(|word| word.load(Ordering::Relaxed) != mark)
+        }
+        Process::Id(pid) => process_id() != pid,
     }
 }
 
-/// This process as the fork check will recognise it. With a sentinel, that is its mark: the
-/// one another thread of this process set, or, when it reads zero (first use, or a forked child
-/// whose copy the kernel wiped), a new one drawn from the fresh generator.
+/// This process as the fork check will recognise it. With a fork sentinel, that is its mark:
+/// the one another thread of this process set, or, when it reads zero (first use, or a forked
+/// child whose copy the kernel wiped), a new one drawn from the fresh generator.
 fn this_process(fresh: &mut ChaCha20Rng) -> Process {
-    let Some(sentinel) = FORK_SENTINEL.get() else {
+    let Some(sentinel) = fork_sentinel() else {
         return Process::Id(process_id());
     };
     let current = sentinel.load(Ordering::Relaxed);

@@ -48,16 +48,6 @@ pub struct polyseal_keyring {
     pub(crate) inner: Keyring,
 }
 
-impl polyseal_keyring {
-    /// Every keyring handed to C is made here. Nothing random is drawn without one, so the
-    /// first also installs the fork sentinel: from then on a seal tells a forked child from its
-    /// parent by a memory load, not a `getpid` system call (`polyseal-fork-sentinel`).
-    fn wrap(inner: Keyring) -> polyseal_keyring {
-        polyseal_fork_sentinel::install();
-        polyseal_keyring { inner }
-    }
-}
-
 fn secret_from(kind: polyseal_secret_kind, bytes: &[u8], what: &str) -> polyseal::Result<Secret> {
     match kind {
         POLYSEAL_SECRET_PASSWORD => {
@@ -283,7 +273,9 @@ pub unsafe extern "C" fn polyseal_keyring_builder_build(
         if let Some(entries) = builder.derived_key_cache {
             core = core.derived_key_cache(entries);
         }
-        let keyring = polyseal_keyring::wrap(core.build()?);
+        let keyring = polyseal_keyring {
+            inner: core.build()?,
+        };
         // SAFETY: checked for NULL; the caller vouches it is writable.
         unsafe { out.write(into_raw(keyring)) };
         Ok(())
@@ -319,7 +311,9 @@ pub unsafe extern "C" fn polyseal_keyring_from_password(
         // SAFETY: the caller's promise, checked for NULL and length inside.
         let password = unsafe { str_arg(password, password_len, "password")? };
         let out = Out::new(keyring_out, "keyring_out")?;
-        let keyring = polyseal_keyring::wrap(Keyring::from_password(password)?);
+        let keyring = polyseal_keyring {
+            inner: Keyring::from_password(password)?,
+        };
         // SAFETY: checked for NULL; the caller vouches it is writable.
         unsafe { out.write(into_raw(keyring)) };
         Ok(())
@@ -343,7 +337,9 @@ pub unsafe extern "C" fn polyseal_keyring_from_key(
         // SAFETY: the caller's promise, checked for NULL and length inside.
         let key = unsafe { bytes_arg(key, key_len, "key")? };
         let out = Out::new(keyring_out, "keyring_out")?;
-        let keyring = polyseal_keyring::wrap(Keyring::from_key(key)?);
+        let keyring = polyseal_keyring {
+            inner: Keyring::from_key(key)?,
+        };
         // SAFETY: checked for NULL; the caller vouches it is writable.
         unsafe { out.write(into_raw(keyring)) };
         Ok(())

@@ -126,9 +126,9 @@ def rust_ecosystem(results: Path) -> Ecosystem:
                 if found:
                     records.append({"type": "result", "id": key, "op": op, "payload": payload, **found})
         for op in ("seal", "seal_json"):
-            found = read_criterion(results, f"rust_{payload}", f"native_sentinel_{op}")
+            found = read_criterion(results, f"rust_{payload}", f"native_getpid_{op}")
             if found:
-                records.append({"type": "result", "id": "native-sentinel", "op": op, "payload": payload, **found})
+                records.append({"type": "result", "id": "native-getpid", "op": op, "payload": payload, **found})
     for bench, id_ in (("cookie", "set-cookie-cookie"), ("polyseal", "set-cookie-polyseal")):
         found = read_criterion(results, "set_cookie", bench)
         if found:
@@ -384,9 +384,7 @@ def build(results: Path) -> str:
     w("- polyseal's bindings are timed through their public APIs (Node `new Sealer(keyring, {format, cookieName, "
       "ttl})` and `seal`/`unseal`/`sealJson`; Python `Sealer(keyring, format=..., cookie_name=..., ttl=...)` and "
       "`seal`/`unseal`/`seal_json`; C `polyseal_sealer_seal_at`/`_unseal_at`), native with the Rust rows' options "
-      "(cookie name bound, 1 h ttl), so a binding's call overhead is its median minus the Rust core's. The "
-      "bindings install the fork sentinel (`bindings/fork-sentinel`: a seal's fork check is a memory load, not "
-      "a `getpid` system call), so their seals are compared with the core's rows measured with it installed. Node and "
+      "(cookie name bound, 1 h ttl), so a binding's call overhead is its median minus the Rust core's. Node and "
       "Python read the clock on each call; Rust and C pass a fixed time. The h3-v1 and h3-v2 unseal rows open "
       "the cookie h3 itself sealed for the payload, again and again (the keyring's derived-key cache serves "
       "the repeats, as it would for a browser's cookie).")
@@ -413,12 +411,13 @@ def build(results: Path) -> str:
         if seal_json:
             w("")
             w(f"polyseal native `seal_json_at` (JSON text in, validated then sealed): {cell(seal_json)} µs/op.")
-        sentinel_seal = rust.get("native-sentinel", "seal", payload)
-        sentinel_json = rust.get("native-sentinel", "seal_json", payload)
-        if sentinel_seal and sentinel_json:
+        getpid_seal = rust.get("native-getpid", "seal", payload)
+        getpid_json = rust.get("native-getpid", "seal_json", payload)
+        if getpid_seal and getpid_json:
             w("")
-            w(f"With the fork sentinel installed, as the C, Python and Node bindings run (`bindings/fork-sentinel`): "
-              f"native seal {cell(sentinel_seal)} µs/op, `seal_json_at` {cell(sentinel_json)} µs/op.")
+            w(f"With the fork check a `getpid` per seal, as where no fork sentinel exists (not Linux, or a "
+              f"kernel that refuses `MADV_WIPEONFORK`): native seal {cell(getpid_seal)} µs/op, "
+              f"`seal_json_at` {cell(getpid_json)} µs/op.")
         w("")
 
     if load and load.get("paired"):
@@ -445,18 +444,15 @@ def build(results: Path) -> str:
                         continue
                     cells += pair_cells(pr)
                 w(f"| {payload} | {op} | " + " | ".join(cells) + " |")
-        for payload, rows_ in (load.get("paired_fork_sentinel") or {}).items():
+        for payload, rows_ in (load.get("paired_process_id_check") or {}).items():
             if not isinstance(rows_, dict):
                 continue
             cells = []
             for peer in ("privatejar", "floor"):
                 pr = rows_.get(f"seal_vs_{peer}")
                 cells += pair_cells(pr) if pr else ["–", "–"]
-            w(f"| {payload} | seal, fork sentinel installed | " + " | ".join(cells) + " |")
+            w(f"| {payload} | seal, fork check by `getpid` | " + " | ".join(cells) + " |")
         w("")
-        if isinstance((load.get("paired_fork_sentinel") or {}).get("status"), str):
-            w(f"Fork sentinel rows: {load['paired_fork_sentinel']['status']}.")
-            w("")
 
     w("### Instructions per operation (callgrind; independent of the machine's load)")
     w("")
@@ -785,11 +781,10 @@ def before_after(out: list[str], instructions: dict | str) -> None:
     w("The rng's fork check. By default every draw compares the process id with the one the thread's "
       "generator was seeded under (`std::process::id()`, a `getpid` system call; glibc does not cache "
       "it), so a forked child never continues its parent's stream: one system call per seal. Core "
-      "forbids `unsafe`, so it cannot map memory the kernel wipes on fork; `bindings/fork-sentinel` "
-      "does, and core now takes a word of it (`rng::use_fork_sentinel`) and checks a mark there "
-      "instead. The C, Python and Node bindings install it, so their seals no longer make the "
-      "system call; a Rust program that links the core alone still does, which is why the Rust "
-      "section and the interleaved pairs give both. callgrind does not count time spent in the kernel, so the instruction "
+      "forbids `unsafe`, so it cannot map memory the kernel wipes on fork; a separate crate "
+      "does, and core now checks a mark kept in a word of it instead. At 60f6c74..5f4bbd8 the C, "
+      "Python and Node bindings installed that word and a Rust program linking the core alone "
+      "kept the system call; since then core takes the word itself on Linux (see below). callgrind does not count time spent in the kernel, so the instruction "
       "counts show neither the call nor its saving. Since 60f6c74 (the wheel and the Node addon of "
       "60f6c74 and of this code, run one after the other on payload A's parsed value, fastest of "
       "seven batches, before → after): Python native seal 1.30 → 1.09 µs, h3-v1 seal 2.34 → 2.13 µs; "
@@ -843,7 +838,7 @@ def targets(rust: Ecosystem, node: Ecosystem, python: Ecosystem, c: Ecosystem, l
         peer = instructions.get((f"{peer_id}-{op}", "A"))
         return f"; instructions {ours / peer:.2f}× ({ours:,} vs {peer:,})" if ours and peer else ""
 
-    def ratio_target(label, eco, ours_id, peer_id, op, want, kind, missing, paired_key="paired"):
+    def ratio_target(label, eco, ours_id, peer_id, op, want, kind, missing):
         ours, peer = eco.get(ours_id, op, "A"), eco.get(peer_id, op, "A")
         if not ours or not peer:
             rows.append((label, missing, "not measured"))
@@ -852,7 +847,7 @@ def targets(rust: Ecosystem, node: Ecosystem, python: Ecosystem, c: Ecosystem, l
             x = ours["us"]["min"] / peer["us"]["min"]
             text = (f"criterion fastest samples: {x:.2f}× ({fmt_us(ours['us']['min'])} vs {fmt_us(peer['us']['min'])} µs); "
                     f"medians {ours['us']['median'] / peer['us']['median']:.2f}×")
-            pair = ((load or {}).get(paired_key) or {}).get("A", {}).get(f"{op}_vs_{peer_id}")
+            pair = ((load or {}).get("paired") or {}).get("A", {}).get(f"{op}_vs_{peer_id}")
             if pair and "ratio_of_mins" in pair:
                 x = pair["ratio_of_mins"]
                 text = (f"paired, fastest batches: **{x:.2f}×** ({pair['ours_min_ns']:.0f} vs {pair['theirs_min_ns']:.0f} ns); "
@@ -869,9 +864,6 @@ def targets(rust: Ecosystem, node: Ecosystem, python: Ecosystem, c: Ecosystem, l
     for op in ("seal", "unseal"):
         ratio_target(f"Rust native {op} (A) no slower than `cookie` PrivateJar", rust, "native", "privatejar",
                      op, 1.0, "at most", "Rust results missing")
-    ratio_target("Rust native seal (A) with the fork sentinel the bindings install, no slower than PrivateJar",
-                 rust, "native-sentinel", "privatejar", "seal", 1.0, "at most", "sentinel rows missing",
-                 paired_key="paired_fork_sentinel")
     for op in ("seal", "unseal"):
         ratio_target(f"Rust native {op} (A) within 1.5× of the raw aes-gcm floor", rust, "native", "floor",
                      op, 1.5, "at most", "Rust results missing")
@@ -894,11 +886,8 @@ def targets(rust: Ecosystem, node: Ecosystem, python: Ecosystem, c: Ecosystem, l
     for name, eco in (("Python", python), ("Node", node), ("C", c)):
         # C callers hand over JSON text, so its seal compares with the core's seal_json.
         for op in ("seal_json", "unseal") if name == "C" else ("seal", "unseal"):
-            # The bindings run with the fork sentinel installed; so does the core row their seals meet.
-            core_id = "native-sentinel" if op.startswith("seal") and rust.get("native-sentinel", op, "A") else "native"
-            ours, core = eco.get("polyseal-native", op, "A"), rust.get(core_id, op, "A")
-            against = ", against the core with the fork sentinel" if core_id == "native-sentinel" else ""
-            label = f"{name} call overhead over the Rust core, native {op} (A{against}) < 1 µs"
+            ours, core = eco.get("polyseal-native", op, "A"), rust.get("native", op, "A")
+            label = f"{name} call overhead over the Rust core, native {op} (A) < 1 µs"
             if not ours or not core:
                 status = eco.status_of("polyseal") or ("not built" if name == "C" else "not run")
                 rows.append((label, f"binding {status}", "not measured"))

@@ -21,13 +21,6 @@ mod session;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-/// Installed when the addon loads: core then tells a forked process from its parent by a wiped
-/// memory word instead of a `getpid` system call per seal (`polyseal-fork-sentinel`).
-#[napi_derive::module_init]
-fn install_fork_sentinel() {
-    polyseal_fork_sentinel::install();
-}
-
 /// The package version; always equal to the Rust core's.
 // Lower-case because napi registers a const under its Rust name.
 #[allow(non_upper_case_globals)]

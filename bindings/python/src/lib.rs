@@ -23,9 +23,6 @@ use pyo3::types::{PyDict, PyTuple};
 #[pyo3(name = "_native")]
 fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
-    // Forked workers (os.fork, pre-fork servers) are told apart by a wiped memory word
-    // instead of a getpid system call per seal.
-    polyseal_fork_sentinel::install();
     module.add("__version__", polyseal::VERSION)?;
     let codes = PyDict::new(py);
     for code in ErrorCode::ALL {
