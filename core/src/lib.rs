@@ -23,6 +23,7 @@ mod scan;
 pub mod sealer;
 pub mod session;
 mod text_eq;
+mod wiped;
 
 pub use error::{Error, ErrorCode, Result};
 pub use json::JsonText;

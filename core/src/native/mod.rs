@@ -15,13 +15,13 @@ use std::ops::Range;
 use serde_json::Value;
 use xaes_256_gcm::aead::AeadInOut;
 use xaes_256_gcm::{Nonce, Tag};
-use zeroize::Zeroizing;
 
 use crate::b64;
 use crate::error::{ErrorCode, Result, fail};
 use crate::json::{self, JsonLimits, JsonText};
 use crate::keyring::Keyring;
 use crate::rng;
+use crate::wiped::WipedBytes;
 use wire::{Header, NONCE_LEN, TAG_LEN};
 
 /// Default tolerance for tokens issued in the future (clock skew between servers), in ms.
@@ -338,7 +338,7 @@ struct Opened {
     expires_at: Option<u64>,
     /// The decoded token, its ciphertext decrypted in place; wiped when dropped (the parsed
     /// value is the caller's).
-    bytes: Zeroizing<Vec<u8>>,
+    bytes: WipedBytes,
     /// Where the plaintext lies in `bytes`.
     payload: Range<usize>,
 }
@@ -351,7 +351,7 @@ impl Opened {
 
 fn open(token: &str, keyring: &Keyring, options: &NativeOptions, now_ms: u64) -> Result<Opened> {
     check_token_length(token, options)?;
-    let mut bytes = Zeroizing::new(b64::decode(token, "the token")?);
+    let mut bytes = WipedBytes::new(b64::decode(token, "the token")?);
     let parts = wire::parse(&bytes)?;
     let key_index = keyring.position(parts.header.key_id).ok_or_else(|| {
         fail(
