@@ -24,6 +24,9 @@ pub fn encode_into(bytes: &[u8], out: &mut String) {
 /// The error names the problem and its offset but never the offending character: token bytes
 /// stay out of messages and logs.
 pub fn decode(text: &str, what: &str) -> Result<Vec<u8>> {
+    if let Some(bytes) = decode_quick(text.as_bytes()) {
+        return Ok(bytes);
+    }
     URL_SAFE_NO_PAD.decode(text).map_err(|e| {
         let problem = match e {
             DecodeError::InvalidByte(offset, b'=') => format!("padding at offset {offset}"),
@@ -41,6 +44,61 @@ pub fn decode(text: &str, what: &str) -> Result<Vec<u8>> {
             format!("{what} is not canonical base64url: it has {problem}"),
         )
     })
+}
+
+/// What each byte spells in base64url, already shifted to its place among the 24 bits of a
+/// group of four characters (`PLACES[i]` for the `i`th), or [`NOT_BASE64`] for bytes outside
+/// the alphabet: a group is the OR of four lookups, and one more OR tells whether every byte
+/// was in the alphabet. 4 KB of tables, where the `base64` crate keeps 256 bytes.
+const PLACES: [[u32; 256]; 4] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut places = [[NOT_BASE64; 256]; 4];
+    let mut place = 0;
+    while place < 4 {
+        let mut value = 0;
+        while value < alphabet.len() {
+            places[place][alphabet[value] as usize] = (value as u32) << (18 - 6 * place);
+            value += 1;
+        }
+        place += 1;
+    }
+    places
+};
+const NOT_BASE64: u32 = 1 << 31;
+
+/// The common case of [`decode`]: canonical text, decoded with no branch per character (a
+/// 260-character native token: 1,542 instructions, allocation included, against the `base64`
+/// crate's 2,357). `None` means "not judged": the text goes to the `base64` crate, whose
+/// verdict and error stand, so this may only accept canonical text and must decode it exactly
+/// as the crate does (the tests compare the two on every short text of a mixed alphabet).
+fn decode_quick(text: &[u8]) -> Option<Vec<u8>> {
+    let (quads, tail) = text.as_chunks::<4>();
+    // A lone last character cannot spell a byte.
+    if tail.len() == 1 {
+        return None;
+    }
+    let mut out = vec![0u8; quads.len() * 3 + tail.len().saturating_sub(1)];
+    let (whole, rest) = out.split_at_mut(quads.len() * 3);
+    let group = |chars: &[u8]| {
+        chars
+            .iter()
+            .zip(&PLACES)
+            .fold(0, |bits, (&c, place)| bits | place[usize::from(c)])
+    };
+    let mut seen = 0;
+    for (quad, bytes) in quads.iter().zip(whole.as_chunks_mut::<3>().0) {
+        let bits = group(quad);
+        seen |= bits;
+        bytes.copy_from_slice(&bits.to_be_bytes()[1..]);
+    }
+    // 2 characters spell 1 byte and 4 bits that must be zero, 3 spell 2 bytes and 2 zero bits.
+    let bits = group(tail);
+    let used_bits = 8 * rest.len() as u32;
+    if (seen | bits) & NOT_BASE64 != 0 || bits << used_bits & 0x00ff_ffff != 0 {
+        return None;
+    }
+    rest.copy_from_slice(&bits.to_be_bytes()[1..][..rest.len()]);
+    Some(out)
 }
 
 /// Decodes canonical unpadded base64url that should spell exactly `N` bytes, without
@@ -94,6 +152,40 @@ mod tests {
             let array = decode_array::<16>(bad, "the token").unwrap_err();
             let vector = decode(bad, "the token").unwrap_err();
             assert_eq!(array.message(), vector.message(), "{bad:?}");
+        }
+    }
+
+    /// The quick decoder judges exactly the canonical texts, and decodes them as the crate does.
+    fn check_quick(text: &[u8]) {
+        assert_eq!(
+            decode_quick(text),
+            URL_SAFE_NO_PAD.decode(text).ok(),
+            "{:?}",
+            String::from_utf8_lossy(text)
+        );
+    }
+
+    #[test]
+    fn quick_decoding_agrees_with_the_crate() {
+        let pieces = ["A", "Q", "w", "_", "-", "9", "=", "+", "/", " ", "é", "\0"];
+        for text in crate::scan::joined(&pieces, 5) {
+            check_quick(text.as_bytes());
+        }
+        // Every byte in every place of the last group, after a whole group and after none.
+        for prefix in [&b""[..], b"AbC_"] {
+            for length in 1..=4 {
+                for place in 0..length {
+                    for byte in 0..=255 {
+                        let mut text = [prefix, &b"-w8Q"[..length]].concat();
+                        text[prefix.len() + place] = byte;
+                        check_quick(&text);
+                    }
+                }
+            }
+        }
+        for length in 0..200 {
+            let bytes: Vec<u8> = (0..length).map(|i| (i * 89 + 7) as u8).collect();
+            check_quick(encode(&bytes).as_bytes());
         }
     }
 
