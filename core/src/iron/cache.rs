@@ -256,6 +256,38 @@ impl DerivedKeyCache {
         iterations: u32,
         key: &Zeroizing<[u8; 32]>,
     ) {
+        // Built only when it goes in: keying the MAC of an integrity key is two SHA-256 blocks.
+        let mac = || (role == Role::Integrity).then(|| Box::new(keyed_mac(key)));
+        self.insert_with(entry, role, salt, iterations, key, mac);
+    }
+
+    /// [`insert`](Self::insert) of an integrity key whose MAC the caller has already keyed (a
+    /// seal keys it for its own token), so the cache does not key it a second time.
+    pub(crate) fn insert_integrity(
+        &self,
+        entry: usize,
+        salt: &str,
+        iterations: u32,
+        key: &Zeroizing<[u8; 32]>,
+        keyed: &KeyedMac,
+    ) {
+        let mac = || Some(Box::new(keyed.clone()));
+        self.insert_with(entry, Role::Integrity, salt, iterations, key, mac);
+    }
+
+    /// Inserts the slot for this entry, role, salt and iteration count, with the keyed MAC that
+    /// `mac` builds. Never inlined, like [`find`](Self::find), for the same helgrind
+    /// suppression.
+    #[inline(never)]
+    fn insert_with(
+        &self,
+        entry: usize,
+        role: Role,
+        salt: &str,
+        iterations: u32,
+        key: &Zeroizing<[u8; 32]>,
+        mac: impl FnOnce() -> Option<Box<KeyedMac>>,
+    ) {
         if !self.cacheable(salt) {
             return;
         }
@@ -265,7 +297,6 @@ impl DerivedKeyCache {
         if shard.capacity == 0 {
             return;
         }
-        // Built only when it goes in: keying the MAC of an integrity key is two SHA-256 blocks.
         let fresh = || Slot {
             hash,
             entry,
@@ -273,7 +304,7 @@ impl DerivedKeyCache {
             iterations,
             salt: salt.into(),
             key: Zeroizing::new(**key),
-            mac: (role == Role::Integrity).then(|| Box::new(keyed_mac(key))),
+            mac: mac(),
             referenced: false,
         };
         if let Some(&index) = shard.index.get(&hash) {
@@ -345,7 +376,8 @@ pub(crate) struct ReusedSalts {
     pub(crate) encryption_salt: String,
     pub(crate) integrity_salt: String,
     pub(crate) encryption_key: Zeroizing<[u8; 32]>,
-    pub(crate) integrity_key: Zeroizing<[u8; 32]>,
+    /// HMAC-SHA256 keyed with the integrity key: every seal of the window starts from it.
+    pub(crate) integrity_mac: KeyedMac,
 }
 
 /// One keyring's current reused salts. Seals only read it (a shared lock, held for a pointer

@@ -148,6 +148,7 @@ fn count_derivation(iterations: u32) {
 }
 
 /// HMAC-SHA256 of the MAC base.
+#[cfg(test)]
 pub(crate) fn mac(key: &Key, mac_base: &str) -> [u8; 32] {
     mac_with(keyed_mac(key), mac_base)
 }
@@ -170,6 +171,7 @@ pub(crate) fn mac_with(mut keyed: KeyedMac, mac_base: &str) -> [u8; 32] {
 }
 
 /// Whether `expected` is the HMAC of `mac_base` under `key`, compared in constant time.
+#[cfg(test)]
 pub(crate) fn mac_matches(key: &Key, mac_base: &str, expected: &[u8; 32]) -> bool {
     keyed_mac_matches(keyed_mac(key), mac_base, expected)
 }

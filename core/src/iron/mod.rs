@@ -150,7 +150,11 @@ pub fn seal_bytes_fixed_at(
         let integrity_salt = salt_for(entry.integrity(), integrity_salt)?;
         Ok(SealInputs {
             encryption_key: derive_for_seal(secret(Role::Encryption), &encryption_salt, options)?,
-            integrity_key: derive_for_seal(secret(Role::Integrity), &integrity_salt, options)?,
+            integrity_mac: crypto::keyed_mac(&derive_for_seal(
+                secret(Role::Integrity),
+                &integrity_salt,
+                options,
+            )?),
             encryption_salt,
             iv,
             integrity_salt,
@@ -253,14 +257,14 @@ pub fn unseal(token: &str, keyring: &Keyring, options: &IronOptions) -> Result<I
     unseal_at(token, keyring, options, crate::clock::now_ms())
 }
 
-/// What one seal needs besides the plaintext: two salt texts, an IV and the keys derived from
-/// the salts.
+/// What one seal needs besides the plaintext: two salt texts, an IV, the encryption key and
+/// HMAC-SHA256 keyed with the integrity key (keyed once, for the token and the cache alike).
 struct SealInputs {
     encryption_salt: String,
     iv: [u8; 16],
     integrity_salt: String,
     encryption_key: crypto::Key,
-    integrity_key: crypto::Key,
+    integrity_mac: crypto::KeyedMac,
 }
 
 impl SealInputs {
@@ -280,7 +284,7 @@ impl SealInputs {
                 iv: crate::rng::array()?,
                 integrity_salt: salts.integrity_salt.clone(),
                 encryption_key: salts.encryption_key.clone(),
-                integrity_key: salts.integrity_key.clone(),
+                integrity_mac: salts.integrity_mac.clone(),
             });
         }
         let fresh = SealInputs::fresh(keyring, options)?;
@@ -292,7 +296,7 @@ impl SealInputs {
             encryption_salt: fresh.encryption_salt.clone(),
             integrity_salt: fresh.integrity_salt.clone(),
             encryption_key: fresh.encryption_key.clone(),
-            integrity_key: fresh.integrity_key.clone(),
+            integrity_mac: fresh.integrity_mac.clone(),
         });
         Ok(fresh)
     }
@@ -307,6 +311,7 @@ impl SealInputs {
         let integrity = keyring.iron_secret(index, Role::Integrity);
         let encryption_key = derive_for_seal(encryption, &encryption_salt, options)?;
         let integrity_key = derive_for_seal(integrity, &integrity_salt, options)?;
+        let integrity_mac = crypto::keyed_mac(&integrity_key);
         let cache = keyring.iron_cache();
         if !encryption.is_raw_key() {
             cache.insert(
@@ -318,12 +323,12 @@ impl SealInputs {
             );
         }
         if !integrity.is_raw_key() {
-            cache.insert(
+            cache.insert_integrity(
                 index,
-                Role::Integrity,
                 &integrity_salt,
                 options.iterations,
                 &integrity_key,
+                &integrity_mac,
             );
         }
         Ok(SealInputs {
@@ -331,7 +336,7 @@ impl SealInputs {
             iv,
             integrity_salt,
             encryption_key,
-            integrity_key,
+            integrity_mac,
         })
     }
 }
@@ -380,7 +385,7 @@ fn seal_bytes(
         &ciphertext,
         expiration,
     );
-    let mac = crypto::mac(&inputs.integrity_key, &mac_base);
+    let mac = crypto::mac_with(inputs.integrity_mac, &mac_base);
     let mut sealed = token::finish(mac_base, &inputs.integrity_salt, &mac);
     if options.version_suffix {
         sealed.push_str(token::IRON_SESSION_SUFFIX);
@@ -535,9 +540,11 @@ fn verify_mac(
         let Some(key) = crypto::derive(secret, salt, iterations) else {
             continue;
         };
-        if crypto::mac_matches(&key, fields.mac_base, mac) {
+        // Keyed once: the comparison and the cache start from the same state.
+        let keyed = crypto::keyed_mac(&key);
+        if crypto::keyed_mac_matches(keyed.clone(), fields.mac_base, mac) {
             if !secret.is_raw_key() {
-                cache.insert(index, Role::Integrity, salt, iterations, &key);
+                cache.insert_integrity(index, salt, iterations, &key, &keyed);
             }
             return Ok((iterations, slot == 1));
         }
