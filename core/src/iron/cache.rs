@@ -447,7 +447,7 @@ mod tests {
         let keyed = cache.get_mac(0, "salt", 1).unwrap();
         let base = "Fe26.2**salt*iv*ciphertext*";
         assert_eq!(
-            super::super::crypto::mac_with(keyed, base),
+            super::super::crypto::mac_with(keyed, base.as_bytes()),
             super::super::crypto::mac(&key(1), base)
         );
         // Only integrity entries have one, and only for their own salt and count.

@@ -150,7 +150,7 @@ fn count_derivation(iterations: u32) {
 /// HMAC-SHA256 of the MAC base.
 #[cfg(test)]
 pub(crate) fn mac(key: &Key, mac_base: &str) -> [u8; 32] {
-    mac_with(keyed_mac(key), mac_base)
+    mac_with(keyed_mac(key), mac_base.as_bytes())
 }
 
 /// HMAC-SHA256 keyed with an integrity key: the key's two padded blocks already hashed, two of
@@ -165,8 +165,8 @@ pub(crate) fn keyed_mac(key: &Key) -> KeyedMac {
 }
 
 /// The HMAC of `mac_base` from a keyed state.
-pub(crate) fn mac_with(mut keyed: KeyedMac, mac_base: &str) -> [u8; 32] {
-    keyed.update(mac_base.as_bytes());
+pub(crate) fn mac_with(mut keyed: KeyedMac, mac_base: &[u8]) -> [u8; 32] {
+    keyed.update(mac_base);
     keyed.finalize().into_bytes().into()
 }
 
@@ -178,7 +178,7 @@ pub(crate) fn mac_matches(key: &Key, mac_base: &str, expected: &[u8; 32]) -> boo
 
 /// [`mac_matches`] from a keyed state.
 pub(crate) fn keyed_mac_matches(keyed: KeyedMac, mac_base: &str, expected: &[u8; 32]) -> bool {
-    bool::from(mac_with(keyed, mac_base).ct_eq(expected))
+    bool::from(mac_with(keyed, mac_base.as_bytes()).ct_eq(expected))
 }
 
 /// AES-256-CBC with PKCS#7 padding.

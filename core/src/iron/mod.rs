@@ -378,18 +378,22 @@ fn seal_bytes(
     let expiration = seal_expiration(local_now(now_ms, options), options)?;
     let inputs = inputs()?;
     let ciphertext = crypto::encrypt(&inputs.encryption_key, &inputs.iv, plaintext);
+    let suffix = if options.version_suffix {
+        token::IRON_SESSION_SUFFIX
+    } else {
+        ""
+    };
     let mac_base = token::mac_base(
         id,
         &inputs.encryption_salt,
         &inputs.iv,
         &ciphertext,
         expiration,
+        &inputs.integrity_salt,
+        suffix,
     );
     let mac = crypto::mac_with(inputs.integrity_mac, &mac_base);
-    let mut sealed = token::finish(mac_base, &inputs.integrity_salt, &mac);
-    if options.version_suffix {
-        sealed.push_str(token::IRON_SESSION_SUFFIX);
-    }
+    let sealed = token::finish(mac_base, &inputs.integrity_salt, &mac, suffix);
     check_token_size(sealed.len(), options)?;
     Ok(sealed)
 }

@@ -149,38 +149,55 @@ pub(crate) fn decode(fields: &Fields<'_>) -> Result<Decoded> {
     })
 }
 
-/// The MAC input of a new token: `Fe26.2*id*encSalt*iv*ciphertext*expiration`.
+/// The MAC input of a new token, `Fe26.2*id*encSalt*iv*ciphertext*expiration`, as ASCII bytes
+/// with room for what [`finish`] appends to it: `hmac_salt` and `suffix` are those it will be
+/// given. The token is written into this one buffer, which never grows.
 pub(crate) fn mac_base(
     id: &str,
     encryption_salt: &str,
     iv: &[u8],
     ciphertext: &[u8],
     expiration: Option<u64>,
-) -> String {
-    let mut out = String::with_capacity(64 + encryption_salt.len() + ciphertext.len() * 4 / 3);
-    out.push_str(PREFIX);
-    out.push('*');
-    out.push_str(id);
-    out.push('*');
-    out.push_str(encryption_salt);
-    out.push('*');
-    b64::encode_into(iv, &mut out);
-    out.push('*');
-    b64::encode_into(ciphertext, &mut out);
-    out.push('*');
+    hmac_salt: &str,
+    suffix: &str,
+) -> Vec<u8> {
+    const MAX_DIGITS: usize = 20;
+    let capacity = PREFIX.len()
+        + FIELDS
+        + id.len()
+        + encryption_salt.len()
+        + b64::encoded_len(iv.len())
+        + b64::encoded_len(ciphertext.len())
+        + MAX_DIGITS
+        + hmac_salt.len()
+        + b64::encoded_len(MAC_BYTES)
+        + suffix.len();
+    let mut out = Vec::with_capacity(capacity);
+    out.extend_from_slice(PREFIX.as_bytes());
+    out.push(b'*');
+    out.extend_from_slice(id.as_bytes());
+    out.push(b'*');
+    out.extend_from_slice(encryption_salt.as_bytes());
+    out.push(b'*');
+    b64::encode_into_bytes(iv, &mut out);
+    out.push(b'*');
+    b64::encode_into_bytes(ciphertext, &mut out);
+    out.push(b'*');
     if let Some(expiration) = expiration {
-        out.push_str(&expiration.to_string());
+        use std::io::Write;
+        write!(out, "{expiration}").expect("writing to a Vec cannot fail");
     }
     out
 }
 
-/// Completes a token: `macBase*hmacSalt*hmac`.
-pub(crate) fn finish(mut mac_base: String, hmac_salt: &str, mac: &[u8]) -> String {
-    mac_base.push('*');
-    mac_base.push_str(hmac_salt);
-    mac_base.push('*');
-    b64::encode_into(mac, &mut mac_base);
-    mac_base
+/// Completes a token: `macBase*hmacSalt*hmac` and the version suffix (`""` for none).
+pub(crate) fn finish(mut mac_base: Vec<u8>, hmac_salt: &str, mac: &[u8], suffix: &str) -> String {
+    mac_base.push(b'*');
+    mac_base.extend_from_slice(hmac_salt.as_bytes());
+    mac_base.push(b'*');
+    b64::encode_into_bytes(mac, &mut mac_base);
+    mac_base.extend_from_slice(suffix.as_bytes());
+    String::from_utf8(mac_base).expect("every piece of a token is UTF-8")
 }
 
 #[cfg(test)]
