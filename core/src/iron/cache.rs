@@ -83,7 +83,8 @@ struct Slot {
     entry: usize,
     role: Role,
     iterations: u32,
-    salt: Box<str>,
+    /// The salt text's bytes: a slot refilled with a salt of the same length reuses them.
+    salt: Box<[u8]>,
     key: Zeroizing<[u8; 32]>,
     /// For an integrity key, HMAC-SHA256 keyed with it, so a hit skips the keying. Boxed: only
     /// integrity slots pay for it.
@@ -96,7 +97,33 @@ impl Slot {
         self.entry == entry
             && self.role == role
             && self.iterations == iterations
-            && *self.salt == *salt
+            && *self.salt == *salt.as_bytes()
+    }
+
+    /// Makes this slot hold another entry, in the memory it already has where that fits: a
+    /// seal evicts two slots for the salts it has just drawn, which are as long as the ones they
+    /// replace, and the keyed MAC box is reused too. What is overwritten is wiped: the key and
+    /// the keyed MAC by their own drop, the salt is public.
+    fn refill(&mut self, hash: u64, entry: usize, role: Role, iterations: u32, salt: &str) {
+        self.hash = hash;
+        self.entry = entry;
+        self.role = role;
+        self.iterations = iterations;
+        if self.salt.len() == salt.len() {
+            self.salt.copy_from_slice(salt.as_bytes());
+        } else {
+            self.salt = salt.as_bytes().into();
+        }
+        self.referenced = false;
+    }
+
+    /// Stores `key` and its keyed MAC (`None` for an encryption key).
+    fn hold(&mut self, key: &Zeroizing<[u8; 32]>, mac: Option<KeyedMac>) {
+        *self.key = **key;
+        match (&mut self.mac, mac) {
+            (Some(boxed), Some(mac)) => **boxed = mac,
+            (place, mac) => *place = mac.map(Box::new),
+        }
     }
 }
 
@@ -257,7 +284,7 @@ impl DerivedKeyCache {
         key: &Zeroizing<[u8; 32]>,
     ) {
         // Built only when it goes in: keying the MAC of an integrity key is two SHA-256 blocks.
-        let mac = || (role == Role::Integrity).then(|| Box::new(keyed_mac(key)));
+        let mac = || (role == Role::Integrity).then(|| keyed_mac(key));
         self.insert_with(entry, role, salt, iterations, key, mac);
     }
 
@@ -271,7 +298,7 @@ impl DerivedKeyCache {
         key: &Zeroizing<[u8; 32]>,
         keyed: &KeyedMac,
     ) {
-        let mac = || Some(Box::new(keyed.clone()));
+        let mac = || Some(keyed.clone());
         self.insert_with(entry, Role::Integrity, salt, iterations, key, mac);
     }
 
@@ -286,7 +313,7 @@ impl DerivedKeyCache {
         salt: &str,
         iterations: u32,
         key: &Zeroizing<[u8; 32]>,
-        mac: impl FnOnce() -> Option<Box<KeyedMac>>,
+        mac: impl FnOnce() -> Option<KeyedMac>,
     ) {
         if !self.cacheable(salt) {
             return;
@@ -297,21 +324,12 @@ impl DerivedKeyCache {
         if shard.capacity == 0 {
             return;
         }
-        let fresh = || Slot {
-            hash,
-            entry,
-            role,
-            iterations,
-            salt: salt.into(),
-            key: Zeroizing::new(**key),
-            mac: mac(),
-            referenced: false,
-        };
         if let Some(&index) = shard.index.get(&hash) {
             let slot = &mut shard.slots[index];
             if !slot.is(entry, role, iterations, salt) {
                 // A different entry with the same 64-bit hash: the newer one takes the slot.
-                *slot = fresh();
+                slot.refill(hash, entry, role, iterations, salt);
+                slot.hold(key, mac());
                 shard.evictions += 1;
                 shard.insertions += 1;
             }
@@ -324,7 +342,16 @@ impl DerivedKeyCache {
                 shard.slots.reserve_exact(shard.capacity);
             }
             shard.index.insert(hash, shard.slots.len());
-            shard.slots.push(fresh());
+            shard.slots.push(Slot {
+                hash,
+                entry,
+                role,
+                iterations,
+                salt: salt.as_bytes().into(),
+                key: Zeroizing::new(**key),
+                mac: mac().map(Box::new),
+                referenced: false,
+            });
             shard.insertions += 1;
             return;
         }
@@ -339,10 +366,11 @@ impl DerivedKeyCache {
             }
             slot.referenced = false;
         };
-        let evicted_hash = shard.slots[victim].hash;
+        let slot = &mut shard.slots[victim];
+        let evicted_hash = slot.hash;
+        slot.refill(hash, entry, role, iterations, salt);
+        slot.hold(key, mac());
         shard.index.remove(&evicted_hash);
-        // Dropping the old slot wipes its key.
-        shard.slots[victim] = fresh();
         shard.index.insert(hash, victim);
         shard.insertions += 1;
         shard.evictions += 1;
