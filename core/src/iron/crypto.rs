@@ -17,6 +17,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{ErrorCode, Result, fail};
 use crate::keyring::Secret;
+use crate::wiped::WipedBytes;
 
 /// A derived (or raw) 32-byte key, wiped when dropped.
 pub(crate) type Key = Zeroizing<[u8; 32]>;
@@ -189,8 +190,8 @@ pub(crate) fn encrypt(key: &Key, iv: &[u8; 16], plaintext: &[u8]) -> Vec<u8> {
 
 /// Reverses [`encrypt`], in place; a padding failure is a [`ErrorCode::BadSeal`] that says
 /// decryption.
-pub(crate) fn decrypt(key: &Key, iv: &[u8; 16], ciphertext: Vec<u8>) -> Result<Zeroizing<Vec<u8>>> {
-    let mut buffer = Zeroizing::new(ciphertext);
+pub(crate) fn decrypt(key: &Key, iv: &[u8; 16], ciphertext: Vec<u8>) -> Result<WipedBytes> {
+    let mut buffer = WipedBytes::new(ciphertext);
     let length = cbc::Decryptor::<Aes256>::new(&(**key).into(), &(*iv).into())
         .decrypt_padded::<Pkcs7>(&mut buffer)
         .map_err(|_| decryption_failed())?

@@ -46,6 +46,7 @@ use serde_json::Value;
 use crate::error::{ErrorCode, Result, fail};
 use crate::json::{self, JsonText};
 use crate::keyring::{KeyEntry, Keyring, Secret};
+use crate::wiped::WipedBytes;
 use cache::{ReusedSalts, Role};
 
 pub use cache::{
@@ -354,7 +355,7 @@ fn draw(entry: &KeyEntry, options: &IronOptions) -> Result<(String, [u8; 16], St
     };
     let encryption_len = salt_len(entry.encryption());
     let integrity_len = salt_len(entry.integrity());
-    let mut bytes = zeroize::Zeroizing::new(vec![0u8; encryption_len + 16 + integrity_len]);
+    let mut bytes = WipedBytes::new(vec![0u8; encryption_len + 16 + integrity_len]);
     crate::rng::fill(&mut bytes)?;
     let (encryption, rest) = bytes.split_at(encryption_len);
     let (iv, integrity) = rest.split_at(16);
@@ -567,7 +568,7 @@ fn decrypt(
     fields: &token::Fields<'_>,
     decoded: token::Decoded,
     iterations: u32,
-) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+) -> Result<WipedBytes> {
     let secret = keyring.iron_secret(index, Role::Encryption);
     let salt = fields.encryption_salt;
     let cache = keyring.iron_cache();
