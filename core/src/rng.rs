@@ -70,8 +70,8 @@ fn fork_sentinel() -> Option<&'static AtomicU64> {
 #[cfg(feature = "test-hooks")]
 static BY_PROCESS_ID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Test hook: tells forks apart by `getpid` from now on, as where no fork sentinel exists.
-/// Call it before the first draw in the process.
+/// Test hook: tells forks apart by `getpid` from now on, as where no fork sentinel exists. A
+/// thread whose generator was seeded under the sentinel reseeds on its next draw.
 #[cfg(feature = "test-hooks")]
 pub fn check_forks_by_process_id() {
     BY_PROCESS_ID.store(true, Ordering::Relaxed);
