@@ -88,12 +88,21 @@ const NOT_BASE64: u32 = 1 << 31;
 /// verdict and error stand, so this may only accept canonical text and must decode it exactly
 /// as the crate does (the tests compare the two on every short text of a mixed alphabet).
 fn decode_quick(text: &[u8]) -> Option<Vec<u8>> {
+    let mut out = vec![0u8; quick_len(text)?];
+    decode_quick_into(text, &mut out).then_some(out)
+}
+
+/// How many bytes `text` spells if it is canonical; None for a lone last character, which
+/// cannot spell a byte.
+fn quick_len(text: &[u8]) -> Option<usize> {
+    let tail = text.len() % 4;
+    (tail != 1).then(|| text.len() / 4 * 3 + tail.saturating_sub(1))
+}
+
+/// [`decode_quick`] into `out`, which is [`quick_len`] bytes long; false when not judged.
+fn decode_quick_into(text: &[u8], out: &mut [u8]) -> bool {
     let (quads, tail) = text.as_chunks::<4>();
-    // A lone last character cannot spell a byte.
-    if tail.len() == 1 {
-        return None;
-    }
-    let mut out = vec![0u8; quads.len() * 3 + tail.len().saturating_sub(1)];
+    debug_assert_eq!(Some(out.len()), quick_len(text));
     let (whole, rest) = out.split_at_mut(quads.len() * 3);
     let group = |chars: &[u8]| {
         chars
@@ -111,10 +120,10 @@ fn decode_quick(text: &[u8]) -> Option<Vec<u8>> {
     let bits = group(tail);
     let used_bits = 8 * rest.len() as u32;
     if (seen | bits) & NOT_BASE64 != 0 || bits << used_bits & 0x00ff_ffff != 0 {
-        return None;
+        return false;
     }
     rest.copy_from_slice(&bits.to_be_bytes()[1..][..rest.len()]);
-    Some(out)
+    true
 }
 
 /// Decodes canonical unpadded base64url that should spell exactly `N` bytes, without
@@ -127,7 +136,7 @@ pub fn decode_array<const N: usize>(
     let mut out = [0u8; N];
     // Only a text of this length can spell N bytes; every other text (and every refused one)
     // goes through `decode`, for its error or its length.
-    if text.len() == (N * 4).div_ceil(3) && URL_SAFE_NO_PAD.decode_slice(text, &mut out) == Ok(N) {
+    if quick_len(text.as_bytes()) == Some(N) && decode_quick_into(text.as_bytes(), &mut out) {
         return Ok(Ok(out));
     }
     decode(text, what).map(|bytes| Err(bytes.len()))
@@ -168,6 +177,23 @@ mod tests {
             let array = decode_array::<16>(bad, "the token").unwrap_err();
             let vector = decode(bad, "the token").unwrap_err();
             assert_eq!(array.message(), vector.message(), "{bad:?}");
+        }
+        // Every byte in every place of a text of the one length that can spell 16 bytes.
+        let good = encode(&[0xa5; 16]).into_bytes();
+        for place in 0..good.len() {
+            for byte in 0..=255 {
+                let mut text = good.clone();
+                text[place] = byte;
+                let Ok(text) = String::from_utf8(text) else {
+                    continue;
+                };
+                let mut expected = [0u8; 16];
+                let crate_says = URL_SAFE_NO_PAD.decode_slice(&text, &mut expected);
+                match decode_array::<16>(&text, "x") {
+                    Ok(Ok(array)) => assert_eq!((crate_says, array), (Ok(16), expected)),
+                    _ => assert!(crate_says.is_err(), "{text:?}"),
+                }
+            }
         }
     }
 
