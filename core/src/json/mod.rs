@@ -100,7 +100,7 @@ pub fn parse_str(text: &str, limits: JsonLimits) -> Result<Value> {
 /// judged by `serde_json`, so the verdict and any error are those of [`parse`].
 pub fn validate(bytes: &[u8], limits: JsonLimits) -> Result<()> {
     check_size(bytes.len(), limits)?;
-    if std::str::from_utf8(bytes).is_ok_and(|text| quick::accepts(text, limits.max_depth)) {
+    if quickly_accepted(bytes, limits).is_some() {
         return Ok(());
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
@@ -112,9 +112,22 @@ pub fn validate(bytes: &[u8], limits: JsonLimits) -> Result<()> {
 
 /// [`validate`]s `bytes` and returns them as text.
 pub fn validated_text(bytes: &[u8], limits: JsonLimits) -> Result<String> {
+    check_size(bytes.len(), limits)?;
+    // The quick scan's UTF-8 check stands for the String's: the text is checked once.
+    if let Some(text) = quickly_accepted(bytes, limits) {
+        return Ok(text.to_owned());
+    }
     validate(bytes, limits)?;
     String::from_utf8(bytes.to_vec())
         .map_err(|_| fail(ErrorCode::InvalidJson, "the JSON payload is not UTF-8"))
+}
+
+/// `bytes` as text when they are UTF-8 that the one-pass scan accepts as JSON within `limits`
+/// (None leaves the verdict to `serde_json`).
+fn quickly_accepted(bytes: &[u8], limits: JsonLimits) -> Option<&str> {
+    std::str::from_utf8(bytes)
+        .ok()
+        .filter(|text| quick::accepts(text, limits.max_depth))
 }
 
 /// Refuses a payload of more than `limits.max_bytes` (`TOO_LARGE`): readers refuse it, so
@@ -785,6 +798,9 @@ mod tests {
             let parsed = parse(text, limits).map(|_| ()).map_err(|e| e.code());
             let validated = validate(text, limits).map_err(|e| e.code());
             assert_eq!(validated, parsed, "{}", String::from_utf8_lossy(text));
+            let as_text = validated_text(text, limits).map(|valid| valid.into_bytes());
+            let expected = parsed.map(|()| text.to_vec());
+            assert_eq!(as_text.map_err(|e| e.code()), expected);
         }
     }
 
