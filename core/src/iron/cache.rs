@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use zeroize::Zeroizing;
 
-use super::crypto::{KeyedMac, keyed_mac};
+use super::crypto::KeyedMac;
 
 /// Entries a keyring's cache holds unless configured otherwise
 /// ([`KeyringBuilder::derived_key_cache`](crate::KeyringBuilder::derived_key_cache)).
@@ -274,22 +274,19 @@ impl DerivedKeyCache {
         None
     }
 
-    /// Remembers a key that proved itself (see the module documentation).
-    pub(crate) fn insert(
+    /// Remembers an encryption key that proved itself (see the module documentation).
+    pub(crate) fn insert_encryption(
         &self,
         entry: usize,
-        role: Role,
         salt: &str,
         iterations: u32,
         key: &Zeroizing<[u8; 32]>,
     ) {
-        // Built only when it goes in: keying the MAC of an integrity key is two SHA-256 blocks.
-        let mac = || (role == Role::Integrity).then(|| keyed_mac(key));
-        self.insert_with(entry, role, salt, iterations, key, mac);
+        self.insert(entry, Role::Encryption, salt, iterations, key, None);
     }
 
-    /// [`insert`](Self::insert) of an integrity key whose MAC the caller has already keyed (a
-    /// seal keys it for its own token), so the cache does not key it a second time.
+    /// Remembers an integrity key that proved itself, with the HMAC-SHA256 its caller keyed with
+    /// it (to verify or to seal a token), so that a hit skips the keying.
     pub(crate) fn insert_integrity(
         &self,
         entry: usize,
@@ -298,22 +295,21 @@ impl DerivedKeyCache {
         key: &Zeroizing<[u8; 32]>,
         keyed: &KeyedMac,
     ) {
-        let mac = || Some(keyed.clone());
-        self.insert_with(entry, Role::Integrity, salt, iterations, key, mac);
+        self.insert(entry, Role::Integrity, salt, iterations, key, Some(keyed));
     }
 
-    /// Inserts the slot for this entry, role, salt and iteration count, with the keyed MAC that
-    /// `mac` builds. Never inlined, like [`find`](Self::find), for the same helgrind
+    /// Inserts the slot for this entry, role, salt and iteration count; `mac` is copied in only
+    /// if the slot is written. Never inlined, like [`find`](Self::find), for the same helgrind
     /// suppression.
     #[inline(never)]
-    fn insert_with(
+    fn insert(
         &self,
         entry: usize,
         role: Role,
         salt: &str,
         iterations: u32,
         key: &Zeroizing<[u8; 32]>,
-        mac: impl FnOnce() -> Option<KeyedMac>,
+        mac: Option<&KeyedMac>,
     ) {
         if !self.cacheable(salt) {
             return;
@@ -329,7 +325,7 @@ impl DerivedKeyCache {
             if !slot.is(entry, role, iterations, salt) {
                 // A different entry with the same 64-bit hash: the newer one takes the slot.
                 slot.refill(hash, entry, role, iterations, salt);
-                slot.hold(key, mac());
+                slot.hold(key, mac.cloned());
                 shard.evictions += 1;
                 shard.insertions += 1;
             }
@@ -349,7 +345,7 @@ impl DerivedKeyCache {
                 iterations,
                 salt: salt.as_bytes().into(),
                 key: Zeroizing::new(**key),
-                mac: mac().map(Box::new),
+                mac: mac.cloned().map(Box::new),
                 referenced: false,
             });
             shard.insertions += 1;
@@ -369,7 +365,7 @@ impl DerivedKeyCache {
         let slot = &mut shard.slots[victim];
         let evicted_hash = slot.hash;
         slot.refill(hash, entry, role, iterations, salt);
-        slot.hold(key, mac());
+        slot.hold(key, mac.cloned());
         shard.index.remove(&evicted_hash);
         shard.index.insert(hash, victim);
         shard.insertions += 1;
@@ -445,15 +441,22 @@ impl SaltReuse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::iron::crypto::keyed_mac;
 
     fn key(byte: u8) -> Zeroizing<[u8; 32]> {
         Zeroizing::new([byte; 32])
     }
 
+    /// Inserts the integrity key `key(byte)`, keyed for its MAC as a verification keys it.
+    fn insert_integrity(cache: &DerivedKeyCache, salt: &str, iterations: u32, byte: u8) {
+        let key = key(byte);
+        cache.insert_integrity(0, salt, iterations, &key, &keyed_mac(&key));
+    }
+
     #[test]
     fn finds_exactly_what_was_inserted() {
         let cache = DerivedKeyCache::new(64);
-        cache.insert(0, Role::Integrity, "salt", 8192, &key(1));
+        insert_integrity(&cache, "salt", 8192, 1);
         assert_eq!(
             *cache.get(0, Role::Integrity, "salt", 8192).unwrap(),
             [1; 32]
@@ -470,8 +473,8 @@ mod tests {
     #[test]
     fn integrity_keys_come_keyed_for_their_mac() {
         let cache = DerivedKeyCache::new(64);
-        cache.insert(0, Role::Integrity, "salt", 1, &key(1));
-        cache.insert(0, Role::Encryption, "other", 1, &key(2));
+        insert_integrity(&cache, "salt", 1, 1);
+        cache.insert_encryption(0, "other", 1, &key(2));
         let keyed = cache.get_mac(0, "salt", 1).unwrap();
         let base = "Fe26.2**salt*iv*ciphertext*";
         assert_eq!(
@@ -490,7 +493,7 @@ mod tests {
         for capacity in [1, 5, 63, 64, 100, 1024] {
             let cache = DerivedKeyCache::new(capacity);
             for i in 0..capacity * 3 {
-                cache.insert(0, Role::Encryption, &format!("{i:064x}"), 1, &key(i as u8));
+                cache.insert_encryption(0, &format!("{i:064x}"), 1, &key(i as u8));
             }
             // Shards are chosen by a randomly keyed hash, so a shard may see fewer insertions
             // than its slots; the bound and the bookkeeping hold whatever the spread.
@@ -508,10 +511,10 @@ mod tests {
     #[test]
     fn used_entries_get_a_second_chance() {
         let cache = DerivedKeyCache::new(2);
-        cache.insert(0, Role::Integrity, "a", 1, &key(1));
-        cache.insert(0, Role::Integrity, "b", 1, &key(2));
+        insert_integrity(&cache, "a", 1, 1);
+        insert_integrity(&cache, "b", 1, 2);
         assert!(cache.get(0, Role::Integrity, "a", 1).is_some());
-        cache.insert(0, Role::Integrity, "c", 1, &key(3));
+        insert_integrity(&cache, "c", 1, 3);
         assert!(cache.get(0, Role::Integrity, "a", 1).is_some());
         assert!(cache.get(0, Role::Integrity, "b", 1).is_none());
     }
@@ -519,12 +522,12 @@ mod tests {
     #[test]
     fn zero_capacity_and_long_salts_bypass_the_cache() {
         let off = DerivedKeyCache::new(0);
-        off.insert(0, Role::Integrity, "salt", 1, &key(1));
+        insert_integrity(&off, "salt", 1, 1);
         assert!(off.get(0, Role::Integrity, "salt", 1).is_none());
         assert_eq!(off.stats(), DerivedKeyCacheStats::default());
         let cache = DerivedKeyCache::new(8);
         let long = "x".repeat(MAX_CACHED_SALT_BYTES + 1);
-        cache.insert(0, Role::Integrity, &long, 1, &key(1));
+        insert_integrity(&cache, &long, 1, 1);
         assert!(cache.get(0, Role::Integrity, &long, 1).is_none());
         assert_eq!(cache.stats().entries, 0);
     }
@@ -540,7 +543,7 @@ mod tests {
                         let salt = format!("{t}-{}", i % 300);
                         match cache.get(0, Role::Encryption, &salt, 1) {
                             Some(found) => assert_eq!(*found, [t; 32]),
-                            None => cache.insert(0, Role::Encryption, &salt, 1, &key(t)),
+                            None => cache.insert_encryption(0, &salt, 1, &key(t)),
                         }
                     }
                 })

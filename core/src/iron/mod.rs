@@ -315,13 +315,7 @@ impl SealInputs {
         let integrity_mac = crypto::keyed_mac(&integrity_key);
         let cache = keyring.iron_cache();
         if !encryption.is_raw_key() {
-            cache.insert(
-                index,
-                Role::Encryption,
-                &encryption_salt,
-                options.iterations,
-                &encryption_key,
-            );
+            cache.insert_encryption(index, &encryption_salt, options.iterations, &encryption_key);
         }
         if !integrity.is_raw_key() {
             cache.insert_integrity(
@@ -580,7 +574,7 @@ fn decrypt(
     let key = crypto::derive(secret, salt, iterations).ok_or_else(crypto::decryption_failed)?;
     let plaintext = crypto::decrypt(&key, &decoded.iv, decoded.ciphertext)?;
     if !secret.is_raw_key() {
-        cache.insert(index, Role::Encryption, salt, iterations, &key);
+        cache.insert_encryption(index, salt, iterations, &key);
     }
     Ok(plaintext)
 }
