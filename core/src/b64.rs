@@ -14,13 +14,8 @@ pub fn encode(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Appends the base64url (no padding) of `bytes` to `out`.
-pub fn encode_into(bytes: &[u8], out: &mut String) {
-    URL_SAFE_NO_PAD.encode_string(bytes, out);
-}
-
-/// Appends the base64url (no padding) of `bytes` to `out`, text built as bytes: unlike
-/// [`encode_into`], no 1 KiB staging buffer to clear and no UTF-8 check per piece.
+/// Appends the base64url (no padding) of `bytes` to `out`, text built as bytes: no staging
+/// buffer to clear and no UTF-8 check per piece, as appending to a `String` would take.
 pub(crate) fn encode_into_bytes(bytes: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
     out.resize(start + encoded_len(bytes.len()), 0);
