@@ -1,20 +1,15 @@
 //! Fe26.2 keys, cipher and MAC: PBKDF2-HMAC-SHA1 over the salt text, AES-256-CBC with
 //! PKCS#7, HMAC-SHA256.
 
-use std::mem::ManuallyDrop;
-
 use aes::Aes256;
 use aes::cipher::block_padding::Pkcs7;
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
-use hmac::block_api::HmacCore;
-use hmac::digest::Output;
-use hmac::digest::block_api::{Buffer, FixedOutputCore, UpdateCore};
 use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
+use super::pbkdf2::{Lanes, PasswordPrf};
 use crate::error::{ErrorCode, Result, fail};
 use crate::keyring::Secret;
 use crate::wiped::WipedBytes;
@@ -27,8 +22,8 @@ pub(crate) type Key = Zeroizing<[u8; 32]>;
 /// Every Fe26.2 key of a password is PBKDF2-HMAC-SHA1 keyed by that password, so the HMAC key
 /// schedule (the password padded and hashed into an inner and an outer SHA-1 state: two SHA-1
 /// blocks that every derivation would otherwise repeat) is computed once, when the keyring is
-/// built, and cloned for every derivation. The states are as secret as the password: they are
-/// wiped when dropped (the `zeroize` features of `hmac` and `sha1`) and never printed.
+/// built, and copied for every derivation. The states are as secret as the password: they are
+/// wiped when dropped and never printed.
 pub(crate) enum IronSecret {
     Password(PasswordPrf),
     Key(Key),
@@ -37,7 +32,9 @@ pub(crate) enum IronSecret {
 impl IronSecret {
     pub(crate) fn new(secret: &Secret) -> IronSecret {
         match secret {
-            Secret::Password(password) => IronSecret::Password(PasswordPrf::new(password)),
+            Secret::Password(password) => {
+                IronSecret::Password(PasswordPrf::new(password.as_bytes()))
+            }
             Secret::Key(raw) => IronSecret::Key(Zeroizing::new(*raw)),
         }
     }
@@ -53,85 +50,31 @@ impl IronSecret {
 /// ignores the salt. A password with an empty salt yields `None`: iron would draw a fresh random
 /// salt there, so no such token can ever verify and there is nothing worth deriving.
 pub(crate) fn derive(secret: &IronSecret, salt: &str, iterations: u32) -> Option<Key> {
-    let mut key = Zeroizing::new([0u8; 32]);
-    match secret {
-        IronSecret::Key(raw) => key.copy_from_slice(&raw[..]),
-        IronSecret::Password(_) if salt.is_empty() => return None,
-        IronSecret::Password(prf) => {
+    let [key] = derive_keys([(secret, salt)], iterations);
+    key
+}
+
+/// [`derive`] for several (secret, salt) pairs at once: their PBKDF2 blocks run in lockstep
+/// (`pbkdf2.rs`), so a seal's two keys take little more time than one.
+pub(crate) fn derive_keys<const N: usize>(
+    wanted: [(&IronSecret, &str); N],
+    iterations: u32,
+) -> [Option<Key>; N] {
+    let mut keys = wanted.map(|(secret, salt)| match secret {
+        IronSecret::Key(raw) => Some(raw.clone()),
+        IronSecret::Password(_) if salt.is_empty() => None,
+        IronSecret::Password(_) => Some(Zeroizing::new([0u8; 32])),
+    });
+    let mut lanes = Lanes::new(iterations);
+    for ((secret, salt), key) in wanted.iter().zip(keys.iter_mut()) {
+        if let (IronSecret::Password(prf), Some(key)) = (secret, key) {
             #[cfg(test)]
             count_derivation(iterations);
-            prf.fill(salt.as_bytes(), iterations, &mut key[..]);
+            lanes.add(prf, salt.as_bytes(), &mut key[..]);
         }
     }
-    Some(key)
-}
-
-/// HMAC-SHA1 keyed by a password (`hmac`'s block-level core), cloned for each PBKDF2 block
-/// and iteration.
-///
-/// The keyed state lives as long as the keyring and is wiped when dropped (the `zeroize`
-/// features of `sha1` and `hmac`). The working copies a derivation makes on the stack, two per
-/// iteration, are not: wiping 16,384 of them made an 8192-iteration derivation a fifth slower.
-/// Like the `pbkdf2` crate's, they are left for later stack use to overwrite; the derived key
-/// and the running block are wiped.
-pub(crate) struct PasswordPrf(HmacCore<Sha1>);
-
-type PrfBuffer = Buffer<HmacCore<Sha1>>;
-type PrfOutput = Output<HmacCore<Sha1>>;
-const PRF_BYTES: usize = 20;
-
-impl PasswordPrf {
-    fn new(password: &str) -> PasswordPrf {
-        PasswordPrf(
-            HmacCore::<Sha1>::new_from_slice(password.as_bytes())
-                .expect("HMAC takes keys of any length"),
-        )
-    }
-
-    /// PBKDF2 (RFC 8018, section 5.2) with this PRF: block `i` of the output is
-    /// `U_1 ^ U_2 ^ ... ^ U_c`, where `U_1 = PRF(salt || INT(i))` and `U_j = PRF(U_{j-1})`.
-    /// Pinned by RFC 6070's vectors and compared with the `pbkdf2` crate in the tests.
-    fn fill(&self, salt: &[u8], iterations: u32, out: &mut [u8]) {
-        // Every block's U_1 begins with the salt, so the salt's whole SHA-1 blocks are hashed
-        // once per key, not once per output block: a 32-byte key from a 64-character hex salt
-        // at one iteration costs 5 SHA-1 compressions instead of 6.
-        let mut salted = self.0.clone();
-        let mut salt_tail = PrfBuffer::default();
-        salt_tail.digest_blocks(salt, |blocks| salted.update_blocks(blocks));
-        let mut u = PrfOutput::default();
-        let mut block = Zeroizing::new([0u8; PRF_BYTES]);
-        for (index, chunk) in out.chunks_mut(PRF_BYTES).enumerate() {
-            let number = u32::try_from(index + 1).expect("PBKDF2 output fits 2^32 blocks");
-            first(&salted, &salt_tail, number, &mut u);
-            block.copy_from_slice(&u);
-            for _ in 1..iterations {
-                self.iterate(&mut u);
-                for (t, u) in block.iter_mut().zip(u.iter()) {
-                    *t ^= u;
-                }
-            }
-            chunk.copy_from_slice(&block[..chunk.len()]);
-        }
-        u.as_mut_slice().zeroize();
-    }
-
-    /// `U_j = PRF(U_{j-1})`, in place. The hot loop of an 8192-iteration derivation: written
-    /// for the one 20-byte input, so the compiler keeps it tight.
-    fn iterate(&self, u: &mut PrfOutput) {
-        let mut core = ManuallyDrop::new(self.0.clone());
-        let mut buffer = ManuallyDrop::new(PrfBuffer::default());
-        buffer.digest_blocks(u, |blocks| core.update_blocks(blocks));
-        core.finalize_fixed_core(&mut buffer, u);
-    }
-}
-
-/// `U_1 = PRF(salt || INT(number))`, from the PRF state that has hashed the salt's whole blocks
-/// and the buffer holding the rest of the salt.
-fn first(salted: &HmacCore<Sha1>, salt_tail: &PrfBuffer, number: u32, u: &mut PrfOutput) {
-    let mut core = ManuallyDrop::new(salted.clone());
-    let mut buffer = ManuallyDrop::new(salt_tail.clone());
-    buffer.digest_blocks(&number.to_be_bytes(), |blocks| core.update_blocks(blocks));
-    core.finalize_fixed_core(&mut buffer, u);
+    lanes.finish();
+    keys
 }
 
 #[cfg(test)]
@@ -245,82 +188,11 @@ mod tests {
         IronSecret::new(&Secret::Password(text.to_owned()))
     }
 
-    fn pbkdf2_hex(password: &str, salt: &str, iterations: u32, length: usize) -> String {
-        let mut out = vec![0u8; length];
-        PasswordPrf::new(password).fill(salt.as_bytes(), iterations, &mut out);
-        hex(&out)
-    }
-
-    #[test]
-    fn pbkdf2_matches_rfc_6070() {
-        let cases = [
-            (
-                "password",
-                "salt",
-                1,
-                "0c60c80f961f0e71f3a9b524af6012062fe037a6",
-            ),
-            (
-                "password",
-                "salt",
-                2,
-                "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957",
-            ),
-            (
-                "password",
-                "salt",
-                4096,
-                "4b007901b765489abead49d926f721d065a429c1",
-            ),
-            (
-                "passwordPASSWORDpassword",
-                "saltSALTsaltSALTsaltSALTsaltSALTsalt",
-                4096,
-                "3d2eec4fe41c849b80c8d83662c0e44a8b291a964cf2f07038",
-            ),
-            (
-                "pass\0word",
-                "sa\0lt",
-                4096,
-                "56fa6aa75548099dcc37d7f03425e0c3",
-            ),
-        ];
-        for (password, salt, iterations, expected) in cases {
-            let length = expected.len() / 2;
-            assert_eq!(pbkdf2_hex(password, salt, iterations, length), expected);
-        }
-    }
-
-    #[test]
-    fn pbkdf2_agrees_with_the_pbkdf2_crate() {
-        let mut seed = [0u8; 96];
-        for case in 0..200u32 {
-            crate::rng::fill(&mut seed).unwrap();
-            let password = hex(&seed[..16 + (case as usize % 48)]);
-            // Salt texts of 0 to 192 characters: none, part of, exactly and beyond whole
-            // SHA-1 blocks.
-            let salt = hex(&seed[..case as usize % 97]);
-            let iterations = 1 + case % 7;
-            let length = 1 + (case as usize * 7) % 70;
-            let mut expected = vec![0u8; length];
-            pbkdf2::pbkdf2_hmac::<Sha1>(
-                password.as_bytes(),
-                salt.as_bytes(),
-                iterations,
-                &mut expected,
-            );
-            assert_eq!(
-                pbkdf2_hex(&password, &salt, iterations, length),
-                hex(&expected)
-            );
-        }
-    }
-
     #[test]
     fn derive_uses_the_salt_text_and_32_bytes() {
         let key = derive(&password("password"), "salt", 2).unwrap();
         let mut expected = [0u8; 32];
-        pbkdf2::pbkdf2_hmac::<Sha1>(b"password", b"salt", 2, &mut expected);
+        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(b"password", b"salt", 2, &mut expected);
         assert_eq!(*key, expected);
         assert_eq!(hex(&key[..20]), "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957");
     }
@@ -328,13 +200,13 @@ mod tests {
     #[test]
     fn keyed_states_are_wiped_when_dropped() {
         // `Hmac` carries no marker of its own: it is two hash cores (inner and outer) and a
-        // block buffer, and each of those wipes itself when dropped.
+        // block buffer, and each of those wipes itself when dropped. A password's HMAC-SHA1
+        // states wipe themselves (`pbkdf2.rs`).
         use hmac::digest::block_api::{Buffer, CoreProxy};
         fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
-        wiped_on_drop::<<Sha1 as CoreProxy>::Core>();
         wiped_on_drop::<<Sha256 as CoreProxy>::Core>();
-        wiped_on_drop::<Buffer<<Sha1 as CoreProxy>::Core>>();
         wiped_on_drop::<Buffer<<Sha256 as CoreProxy>::Core>>();
+        wiped_on_drop::<PasswordPrf>();
     }
 
     #[test]

@@ -30,6 +30,7 @@
 
 pub(crate) mod cache;
 mod crypto;
+mod pbkdf2;
 mod profile;
 mod token;
 
@@ -149,13 +150,16 @@ pub fn seal_bytes_fixed_at(
     seal_bytes(plaintext, keyring, options, now_ms, || {
         let encryption_salt = salt_for(entry.encryption(), encryption_salt)?;
         let integrity_salt = salt_for(entry.integrity(), integrity_salt)?;
+        let [encryption_key, integrity_key] = derive_for_seal(
+            [
+                (secret(Role::Encryption), &encryption_salt),
+                (secret(Role::Integrity), &integrity_salt),
+            ],
+            options,
+        )?;
         Ok(SealInputs {
-            encryption_key: derive_for_seal(secret(Role::Encryption), &encryption_salt, options)?,
-            integrity_mac: crypto::keyed_mac(&derive_for_seal(
-                secret(Role::Integrity),
-                &integrity_salt,
-                options,
-            )?),
+            encryption_key,
+            integrity_mac: crypto::keyed_mac(&integrity_key),
             encryption_salt,
             iv,
             integrity_salt,
@@ -310,8 +314,10 @@ impl SealInputs {
         let (encryption_salt, iv, integrity_salt) = draw(entry, options)?;
         let encryption = keyring.iron_secret(index, Role::Encryption);
         let integrity = keyring.iron_secret(index, Role::Integrity);
-        let encryption_key = derive_for_seal(encryption, &encryption_salt, options)?;
-        let integrity_key = derive_for_seal(integrity, &integrity_salt, options)?;
+        let [encryption_key, integrity_key] = derive_for_seal(
+            [(encryption, &encryption_salt), (integrity, &integrity_salt)],
+            options,
+        )?;
         let integrity_mac = crypto::keyed_mac(&integrity_key);
         let cache = keyring.iron_cache();
         if !encryption.is_raw_key() {
@@ -393,9 +399,17 @@ fn seal_bytes(
     Ok(sealed)
 }
 
-fn derive_for_seal(secret: &IronSecret, salt: &str, options: &IronOptions) -> Result<crypto::Key> {
-    crypto::derive(secret, salt, options.iterations)
-        .ok_or_else(|| fail(ErrorCode::Internal, "a password was given no salt"))
+/// A seal's two keys, derived together.
+fn derive_for_seal(
+    wanted: [(&IronSecret, &str); 2],
+    options: &IronOptions,
+) -> Result<[crypto::Key; 2]> {
+    let [encryption, integrity] = crypto::derive_keys(wanted, options.iterations);
+    let missing = || fail(ErrorCode::Internal, "a password was given no salt");
+    Ok([
+        encryption.ok_or_else(missing)?,
+        integrity.ok_or_else(missing)?,
+    ])
 }
 
 /// The password id written into a new token.
