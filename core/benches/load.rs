@@ -513,6 +513,9 @@ fn profile(setup: Arc<Setup>, what: &str, count: u64, payload: &str) {
         "h3v1-seal" => Box::new(|| {
             black_box(iron::seal_at(black_box(&value), &setup.keyring, &h3v1, NOW).unwrap());
         }),
+        "h3v1-seal-json" => Box::new(|| {
+            black_box(iron::seal_json_at(black_box(&text), &setup.keyring, &h3v1, NOW).unwrap());
+        }),
         "h3v2-seal" => Box::new(|| {
             black_box(iron::seal_at(black_box(&value), &setup.keyring, &h3v2, NOW).unwrap());
         }),
