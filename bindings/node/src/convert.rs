@@ -13,6 +13,7 @@
 //! bounded (`INVALID_JSON`), as is the number of values (`TOO_LARGE`), so a cyclic or hugely
 //! shared structure fails cleanly.
 
+use std::borrow::Cow;
 use std::ptr;
 
 use napi::bindgen_prelude::*;
@@ -460,13 +461,31 @@ impl FromNapiValue for Text {
     }
 }
 
-/// Reads a JavaScript string as UTF-8 when that is exact, which is one call into napi for a
-/// short string (most keys and values, every cookie token). V8 writes a lone surrogate as
-/// U+FFFD, so a result holding U+FFFD is `None`: the caller reads the UTF-16 code units to tell a
-/// real U+FFFD from a lone surrogate.
-fn read_utf8_exact(env: sys::napi_env, value: sys::napi_value) -> Result<Option<String>> {
-    const STACK_BYTES: usize = 512;
+/// Hands `value`'s text to `read`: borrowed from a stack buffer when it is short and its UTF-8
+/// exact (see [`read_utf8_exact`]), else read as [`Text::read`] does; `Err(())` when it holds a
+/// lone surrogate. A caller that only borrows the text saves the copy to the heap.
+pub fn with_text<T>(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    read: impl FnOnce(Cow<'_, str>) -> T,
+) -> Result<std::result::Result<T, ()>> {
     let mut stack = [0u8; STACK_BYTES];
+    if let Some(text) = read_short_utf8(env, value, &mut stack)? {
+        return Ok(Ok(read(Cow::Borrowed(text))));
+    }
+    Ok(Text::read(env, value)?.map(|text| read(Cow::Owned(text))))
+}
+
+/// Strings this short are read into a buffer on the stack first.
+const STACK_BYTES: usize = 512;
+
+/// `value`'s text read into `stack` when it fits and its UTF-8 is exact; `None` otherwise (too
+/// long, or holding U+FFFD, which may stand for a lone surrogate).
+fn read_short_utf8(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    stack: &mut [u8; STACK_BYTES],
+) -> Result<Option<&str>> {
     let mut written = 0usize;
     check_status!(unsafe {
         sys::napi_get_value_string_utf8(
@@ -478,27 +497,42 @@ fn read_utf8_exact(env: sys::napi_env, value: sys::napi_value) -> Result<Option<
         )
     })?;
     // napi keeps a byte for the NUL and never splits a character (at most 4 bytes), so a string
-    // that came within 4 bytes of the end may have been cut: read it again at its full length.
-    let bytes = if written + 4 < STACK_BYTES {
-        stack[..written].to_vec()
-    } else {
-        let mut length = 0usize;
-        check_status!(unsafe {
-            sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length)
-        })?;
-        let mut heap = vec![0u8; length + 1];
-        check_status!(unsafe {
-            sys::napi_get_value_string_utf8(
-                env,
-                value,
-                heap.as_mut_ptr().cast(),
-                heap.len(),
-                &mut written,
-            )
-        })?;
-        heap.truncate(written);
-        heap
-    };
+    // that came within 4 bytes of the end may have been cut.
+    if written + 4 >= STACK_BYTES {
+        return Ok(None);
+    }
+    // V8 writes well-formed UTF-8; checking costs little and keeps `str` honest.
+    Ok(std::str::from_utf8(&stack[..written])
+        .ok()
+        .filter(|text| !text.contains('\u{FFFD}')))
+}
+
+/// Reads a JavaScript string as UTF-8 when that is exact, which is one call into napi for a
+/// short string (most keys and values, every cookie token). V8 writes a lone surrogate as
+/// U+FFFD, so a result holding U+FFFD is `None`: the caller reads the UTF-16 code units to tell a
+/// real U+FFFD from a lone surrogate.
+fn read_utf8_exact(env: sys::napi_env, value: sys::napi_value) -> Result<Option<String>> {
+    let mut stack = [0u8; STACK_BYTES];
+    if let Some(text) = read_short_utf8(env, value, &mut stack)? {
+        return Ok(Some(text.to_owned()));
+    }
+    // Too long for the stack (or holding U+FFFD): read again at its full length.
+    let mut length = 0usize;
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length)
+    })?;
+    let mut bytes = vec![0u8; length + 1];
+    let mut written = 0usize;
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            bytes.as_mut_ptr().cast(),
+            bytes.len(),
+            &mut written,
+        )
+    })?;
+    bytes.truncate(written);
     // V8 writes well-formed UTF-8; checking costs little and keeps `String` honest.
     Ok(String::from_utf8(bytes)
         .ok()

@@ -6,6 +6,8 @@
 //! out-of-range one is `INVALID_OPTION`, and so is an unknown key: a misspelt `cookiename` would
 //! otherwise be ignored silently and every unseal would fail with `BAD_SEAL`.
 
+use std::borrow::Cow;
+
 use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
@@ -165,13 +167,25 @@ pub fn string_arg_or(
     label: &str,
     unpaired: ErrorCode,
 ) -> Outcome<String> {
+    with_string_arg_or(env, value, label, unpaired, |text| text.into_owned())
+}
+
+/// [`string_arg_or`] handed to `read`: borrowed from the stack when the string is short, so a
+/// caller that only borrows it allocates nothing.
+pub fn with_string_arg_or<T>(
+    env: &Env,
+    value: &Unknown,
+    label: &str,
+    unpaired: ErrorCode,
+    read: impl FnOnce(Cow<'_, str>) -> T,
+) -> Outcome<T> {
     let fail = |e| Failure::from_napi(env, ErrorCode::InvalidArgument, label, e);
     if value.get_type().map_err(fail)? != ValueType::String {
         return Err(Failure::invalid_argument(format!(
             "{label} must be a string"
         )));
     }
-    Text::read(env.raw(), value.raw())
+    crate::convert::with_text(env.raw(), value.raw(), read)
         .map_err(fail)?
         .map_err(|()| {
             Failure::new(
