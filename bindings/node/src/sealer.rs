@@ -275,6 +275,26 @@ fn seal_json_now(
     )??)
 }
 
+/// What an [`UnsealJob`]'s `run_json` does, on this thread, with the token borrowed rather
+/// than copied.
+fn unseal_json_now(
+    env: &Env,
+    sealer: &polyseal::Sealer,
+    token: &Unknown,
+    now: Option<u64>,
+) -> Outcome<polyseal::UnsealedJson> {
+    let open = |token: Cow<'_, str>| {
+        sealer.unseal_json_at(&token, now.unwrap_or_else(polyseal::clock::now_ms))
+    };
+    Ok(with_string_arg_or(
+        env,
+        token,
+        "token",
+        ErrorCode::Malformed,
+        open,
+    )??)
+}
+
 /// `sealer.unsealJson(token, options)` on a sealer already unwrapped.
 fn unseal_json_text(
     env: &Env,
@@ -283,8 +303,9 @@ fn unseal_json_text(
     options: Option<&Unknown>,
 ) -> Outcome<String> {
     let now = options::read_call(env, options, "options")?;
-    let job = unseal_job(env, sealer.clone(), token, now)?;
-    Ok(unsealed_json_text(&job.run_json()?))
+    Ok(unsealed_json_text(&unseal_json_now(
+        env, sealer, token, now,
+    )?))
 }
 
 // Internal: the JSON-text paths of `lib/json-text.js`. A `Sealer` method call unwraps the
@@ -372,7 +393,7 @@ pub fn unseal_parts_with(
     guard(&env, || {
         let fields = result_fields(&env, &fields)?;
         let now = options::read_call(&env, options.as_ref(), "options")?;
-        let opened = unseal_job(&env, (**handle).clone(), &token, now)?.run_json()?;
+        let opened = unseal_json_now(&env, handle, &token, now)?;
         let time = |ms: Option<u64>| ms.map_or(f64::NAN, |ms| ms as f64);
         fields[0] = time(opened.issued_at);
         fields[1] = time(opened.expires_at);
