@@ -14,6 +14,7 @@ mod error;
 mod iron;
 mod keyring;
 mod options;
+mod raw;
 mod registry;
 mod sealer;
 mod session;

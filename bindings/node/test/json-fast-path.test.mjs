@@ -756,3 +756,41 @@ test('a native sealer that could never seal (ttl 0) is refused where it is built
   assert.throws(() => new Sealer(keyring, { ttl: 0 }), { code: 'INVALID_OPTION' })
   assert.ok(new Sealer(keyring, { format: 'h3-v1', ttl: 0 }), "Fe26.2's ttl 0 means never expires")
 })
+
+// `sealJsonWith` and `unsealPartsWith` are plain Node-API callbacks (src/raw.rs), not napi-rs's
+// wrappers: they must read and refuse their arguments as the Sealer methods do.
+test('the internal sealJsonWith and unsealPartsWith read their arguments as the methods do', () => {
+  const addon = require('../index.js')
+  const sealer = SEALERS['h3-v1']
+  const { sealer: handle } = addon.sealerHandle(sealer)
+  const fields = new Float64Array(4)
+  for (const text of ['{"a":1}', JSON.stringify({ long: 'é'.repeat(400) }), '"\ufffd"']) {
+    const token = addon.sealJsonWith(handle, text, AT)
+    assert.equal(addon.unsealPartsWith(handle, token, AT, fields), text)
+    assert.deepEqual([...fields], [NaN, NaN, 0, 0])
+    assert.deepEqual(JSON.parse(sealer.unsealJson(token, AT)).data, JSON.parse(text))
+  }
+  const sameError = (call, method) => {
+    let want
+    try {
+      method()
+    } catch (error) {
+      want = error
+    }
+    assert.ok(want instanceof PolysealError)
+    assert.throws(call, (error) => error instanceof PolysealError && error.code === want.code && error.message === want.message)
+  }
+  for (const json of [undefined, 7, '{', '"\ud800"', '[1]'.repeat(2)]) {
+    sameError(() => addon.sealJsonWith(handle, json, AT), () => sealer.sealJson(json, AT))
+  }
+  sameError(() => addon.sealJsonWith(handle, '{}', { now: -1 }), () => sealer.sealJson('{}', { now: -1 }))
+  for (const token of [undefined, '', 'Fe26.2**', 'x'.repeat(600), '\ud800']) {
+    sameError(() => addon.unsealPartsWith(handle, token, AT, fields), () => sealer.unsealJson(token, AT))
+  }
+  for (const notAHandle of [undefined, null, {}, sealer, 'handle']) {
+    assert.throws(() => addon.sealJsonWith(notAHandle, '{}', AT), Error)
+    assert.throws(() => addon.unsealPartsWith(notAHandle, 'x', AT, fields), Error)
+  }
+  assert.throws(() => addon.unsealPartsWith(handle, sealer.sealJson('{}', AT), AT, [0, 0, 0, 0]), Error)
+  assert.throws(() => addon.sealJsonWith(), Error)
+})
