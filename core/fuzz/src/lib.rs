@@ -495,8 +495,9 @@ pub fn session_load(data: &[u8]) {
     assert!(after.is_new() && after.rejection().is_none(), "{after:?}");
 }
 
-/// JSON validation: [`json::validate`], which tries a quick scan before `serde_json`, answers
-/// exactly as [`json::parse`] (`serde_json` alone) does, down to the error message. First byte:
+/// JSON validation: [`json::validate`] and [`json::validate_str`], which try a quick scan before
+/// `serde_json`, answer exactly as [`json::parse`] (`serde_json` alone) does, down to the error
+/// message. First byte:
 /// the depth limit (`1 + byte % 127`); the rest is the text.
 pub fn json_validate(data: &[u8]) {
     let Some((&depth, text)) = data.split_first() else {
@@ -511,4 +512,8 @@ pub fn json_validate(data: &[u8]) {
         .map(|_| ())
         .map_err(|e| (e.code(), e.to_string()));
     assert_eq!(validated, parsed, "{:?}", String::from_utf8_lossy(text));
+    if let Ok(text) = std::str::from_utf8(text) {
+        let as_str = json::validate_str(text, limits).map_err(|e| (e.code(), e.to_string()));
+        assert_eq!(as_str, parsed, "{text:?}");
+    }
 }

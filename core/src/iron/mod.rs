@@ -107,7 +107,7 @@ pub fn seal_json_at(
     now_ms: u64,
 ) -> Result<String> {
     options.validate()?;
-    json::validate(json_text.as_bytes(), options.json_limits)?;
+    json::validate_str(json_text, options.json_limits)?;
     seal_bytes(json_text.as_bytes(), keyring, options, now_ms, || {
         SealInputs::for_seal(keyring, options, now_ms)
     })

@@ -118,13 +118,14 @@ pub(crate) struct Lanes<'a> {
     /// Each lane's PRF, as its keyed inner and outer states.
     inner: [State; LANES],
     outer: [State; LANES],
-    /// The running hash of each lane.
+    /// The running hash of each lane: at first, the keyed inner state after the salt's whole
+    /// blocks.
     state: [State; LANES],
-    /// The padded rest of `salt || INT(i)` after the salt's whole blocks: one or two blocks.
-    first: [[Block; 2]; LANES],
-    first_blocks: [usize; LANES],
-    /// The 20-byte message blocks of the current step.
-    message: [Block; LANES],
+    /// What is left of each lane's `salt || INT(i)`: the salt's last partial block, the block
+    /// number `i`, and the length of the whole message from the keyed block on.
+    tail: [&'a [u8]; LANES],
+    number: [u32; LANES],
+    message_bytes: [usize; LANES],
     /// `U_1 ^ ... ^ U_j` of each lane.
     sum: [State; LANES],
     out: [&'a mut [u8]; LANES],
@@ -140,31 +141,31 @@ impl<'a> Lanes<'a> {
             inner: [[0; 5]; LANES],
             outer: [[0; 5]; LANES],
             state: [[0; 5]; LANES],
-            first: [[[0; BLOCK_BYTES]; 2]; LANES],
-            first_blocks: [0; LANES],
-            message: [DIGEST_MESSAGE; LANES],
+            tail: [&[]; LANES],
+            number: [0; LANES],
+            message_bytes: [0; LANES],
             sum: [[0; 5]; LANES],
             out: Default::default(),
         }
     }
 
     /// Adds the derivation of `out.len()` bytes from `prf` and `salt`.
-    pub(crate) fn add(&mut self, prf: &PasswordPrf, salt: &[u8], out: &'a mut [u8]) {
+    pub(crate) fn add(&mut self, prf: &PasswordPrf, salt: &'a [u8], out: &'a mut [u8]) {
         let (whole, tail) = salt.as_chunks::<BLOCK_BYTES>();
         // The salt's whole blocks open every block's U_1, so they are hashed once per key.
         let mut salted = prf.inner;
         compress(&mut salted, whole);
-        let message_bytes = BLOCK_BYTES + salt.len() + 4;
         for (index, chunk) in out.chunks_mut(DIGEST_BYTES).enumerate() {
             if self.count == LANES {
                 self.run();
             }
-            let number = u32::try_from(index + 1).expect("PBKDF2 output fits 2^32 blocks");
             let lane = self.count;
             self.inner[lane] = prf.inner;
             self.outer[lane] = prf.outer;
             self.state[lane] = salted;
-            self.first_blocks[lane] = pad_first(&mut self.first[lane], tail, number, message_bytes);
+            self.tail[lane] = tail;
+            self.number[lane] = u32::try_from(index + 1).expect("PBKDF2 output fits 2^32 blocks");
+            self.message_bytes[lane] = BLOCK_BYTES + salt.len() + 4;
             self.out[lane] = chunk;
             self.count += 1;
         }
@@ -179,15 +180,28 @@ impl<'a> Lanes<'a> {
     /// Derives the gathered lanes' blocks into their outputs.
     fn run(&mut self) {
         let count = self.count;
-        let firsts = self.first.iter().zip(self.first_blocks);
-        for (state, (blocks, used)) in self.state[..count].iter_mut().zip(firsts) {
+        // Every lane's blocks are written before any is compressed, so that the compressions
+        // do not wait on each other's stores.
+        let mut first = [[[0u8; BLOCK_BYTES]; 2]; LANES];
+        let mut first_blocks = [0; LANES];
+        for lane in 0..count {
+            first_blocks[lane] = pad_first(
+                &mut first[lane],
+                self.tail[lane],
+                self.number[lane],
+                self.message_bytes[lane],
+            );
+        }
+        for ((state, blocks), used) in self.state[..count].iter_mut().zip(&first).zip(first_blocks)
+        {
             compress(state, &blocks[..used]);
         }
-        self.step(true);
+        let mut message = [DIGEST_MESSAGE; LANES];
+        self.step(&mut message, true);
         self.sum = self.state;
         for _ in 1..self.iterations {
-            self.step(false);
-            self.step(true);
+            self.step(&mut message, false);
+            self.step(&mut message, true);
             for (sum, state) in self.sum[..count].iter_mut().zip(&self.state) {
                 for (sum, word) in sum.iter_mut().zip(state) {
                     *sum ^= word;
@@ -203,35 +217,33 @@ impl<'a> Lanes<'a> {
             bytes.as_mut_slice().zeroize();
         }
         self.count = 0;
+        first.as_flattened_mut().as_flattened_mut().zeroize();
+        message.as_flattened_mut().zeroize();
     }
 
-    /// Hashes each lane's digest as a message after its keyed block: the outer hash when
-    /// `outer`, else the inner hash of the next iteration. Every lane's block is written before
-    /// any is compressed, so the compressions do not wait on each other's stores.
-    fn step(&mut self, outer: bool) {
+    /// Hashes each lane's digest as a message after its keyed block, in `message`: the outer
+    /// hash when `outer`, else the inner hash of the next iteration. Every lane's block is
+    /// written before any is compressed.
+    fn step(&mut self, message: &mut [Block; LANES], outer: bool) {
         let count = self.count;
         let keyed = if outer { &self.outer } else { &self.inner };
-        let lanes = self.message.iter_mut().zip(&mut self.state[..count]);
+        let lanes = message.iter_mut().zip(&mut self.state[..count]);
         for ((message, state), keyed) in lanes.zip(keyed) {
             write_digest(message, state);
             *state = *keyed;
         }
-        for (state, message) in self.state[..count].iter_mut().zip(&self.message) {
+        for (state, message) in self.state[..count].iter_mut().zip(message.iter()) {
             compress(state, slice::from_ref(message));
         }
     }
 
-    /// Wipes every secret the lanes held, as slices: one fill each (an array would be wiped
+    /// Wipes every secret the lanes hold, as slices: one fill each (an array would be wiped
     /// element by element).
     fn wipe(&mut self) {
         self.inner.as_flattened_mut().zeroize();
         self.outer.as_flattened_mut().zeroize();
         self.state.as_flattened_mut().zeroize();
         self.sum.as_flattened_mut().zeroize();
-        self.first.as_flattened_mut().as_flattened_mut().zeroize();
-        for message in &mut self.message {
-            message[..DIGEST_BYTES].zeroize();
-        }
     }
 }
 

@@ -110,6 +110,15 @@ pub fn validate(bytes: &[u8], limits: JsonLimits) -> Result<()> {
         .map_err(|e| invalid(&e))
 }
 
+/// [`validate`] for text, which is UTF-8 already: the scan does not check that again.
+pub fn validate_str(text: &str, limits: JsonLimits) -> Result<()> {
+    check_size(text.len(), limits)?;
+    if quick::accepts(text, limits.max_depth) {
+        return Ok(());
+    }
+    validate(text.as_bytes(), limits)
+}
+
 /// [`validate`]s `bytes` and returns them as text.
 pub fn validated_text(bytes: &[u8], limits: JsonLimits) -> Result<String> {
     check_size(bytes.len(), limits)?;
@@ -798,6 +807,10 @@ mod tests {
             let parsed = parse(text, limits).map(|_| ()).map_err(|e| e.code());
             let validated = validate(text, limits).map_err(|e| e.code());
             assert_eq!(validated, parsed, "{}", String::from_utf8_lossy(text));
+            if let Ok(text) = std::str::from_utf8(text) {
+                let as_str = validate_str(text, limits).map_err(|e| e.code());
+                assert_eq!(as_str, parsed, "{text}");
+            }
             let as_text = validated_text(text, limits).map(|valid| valid.into_bytes());
             let expected = parsed.map(|()| text.to_vec());
             assert_eq!(as_text.map_err(|e| e.code()), expected);

@@ -222,6 +222,11 @@ mod tests {
         let validated =
             json::validate(text.as_bytes(), limits(max_depth)).map_err(|e| e.to_string());
         assert_eq!(validated, parsed, "validate and parse disagree on {text:?}");
+        let as_str = json::validate_str(text, limits(max_depth)).map_err(|e| e.to_string());
+        assert_eq!(
+            as_str, parsed,
+            "validate_str and parse disagree on {text:?}"
+        );
         quick
     }
 

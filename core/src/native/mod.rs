@@ -140,7 +140,7 @@ pub fn seal_json_at(
     options: &NativeOptions,
     now_ms: u64,
 ) -> Result<String> {
-    json::validate(json_text.as_bytes(), options.json)?;
+    json::validate_str(json_text, options.json)?;
     let expires_at = expiry_for(now_ms, options.ttl_ms)?;
     seal_json_with_times(json_text, keyring, options, now_ms, expires_at)
 }
@@ -213,7 +213,7 @@ pub fn reseal_at(
     let opened = open(token, keyring, options, now_ms)?;
     let text = std::str::from_utf8(opened.plaintext())
         .map_err(|_| fail(ErrorCode::InvalidJson, "the payload is not UTF-8"))?;
-    json::validate(text.as_bytes(), options.json)?;
+    json::validate_str(text, options.json)?;
     seal_json_with_times(text, keyring, options, opened.issued_at, opened.expires_at)
 }
 
