@@ -180,6 +180,10 @@ impl<'a> Lanes<'a> {
     /// Derives the gathered lanes' blocks into their outputs.
     fn run(&mut self) {
         let count = self.count;
+        if count == 0 {
+            // Nothing to derive (only raw keys were asked for): no empty iterations either.
+            return;
+        }
         // Every lane's blocks are written before any is compressed, so that the compressions
         // do not wait on each other's stores.
         let mut first = [[[0u8; BLOCK_BYTES]; 2]; LANES];
