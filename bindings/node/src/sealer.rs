@@ -312,6 +312,8 @@ fn unseal_json_text(
 // instance (type tag, borrow bookkeeping), which costs about as much again as a plain function
 // call; `lib/json-text.js` takes a handle to the sealer once per `Sealer` and calls these plain
 // functions with it. Each does exactly what the `Sealer` method of the same name does.
+// `sealJsonWith` and `unsealPartsWith`, the two a request makes, are exported as plain Node-API
+// callbacks that call these functions (`raw.rs`).
 
 /// Internal: what `lib/json-text.js` needs of a `Sealer`.
 #[napi(object, object_from_js = false)]
