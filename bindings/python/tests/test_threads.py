@@ -158,7 +158,9 @@ def test_the_gil_is_released_while_sessions_load_and_save() -> None:
 
 
 def test_a_session_in_use_by_another_thread_is_refused() -> None:
-    manager = polyseal.SessionManager(PASSWORD_A, format="h3-v2", iterations=1_000_000)
+    # Enough iterations that the worker's save (two keys, about 0.45 s on the project machine)
+    # is still running when this thread tries its own, a twentieth of a second in.
+    manager = polyseal.SessionManager(PASSWORD_A, format="h3-v2", iterations=4_000_000)
     session = manager.load(None, now=NOW)
     entered = threading.Event()
     results: List[Any] = []
@@ -170,7 +172,7 @@ def test_a_session_in_use_by_another_thread_is_refused() -> None:
     worker = threading.Thread(target=slow_save)
     worker.start()
     entered.wait()
-    time.sleep(0.2)  # the worker is deriving keys, detached, holding the session
+    time.sleep(0.05)  # the worker is deriving keys, detached, holding the session
     try:
         with pytest.raises(polyseal.InvalidArgumentError) as raised:
             manager.save(session, now=NOW)
