@@ -486,16 +486,7 @@ fn read_short_utf8(
     value: sys::napi_value,
     stack: &mut [u8; STACK_BYTES],
 ) -> Result<Option<&str>> {
-    let mut written = 0usize;
-    check_status!(unsafe {
-        sys::napi_get_value_string_utf8(
-            env,
-            value,
-            stack.as_mut_ptr().cast(),
-            STACK_BYTES,
-            &mut written,
-        )
-    })?;
+    let written = write_utf8(env, value, stack)?;
     // napi keeps a byte for the NUL and never splits a character (at most 4 bytes), so a string
     // that came within 4 bytes of the end may have been cut.
     if written + 4 >= STACK_BYTES {
@@ -505,6 +496,22 @@ fn read_short_utf8(
     Ok(std::str::from_utf8(&stack[..written])
         .ok()
         .filter(|text| !text.contains('\u{FFFD}')))
+}
+
+/// Writes `value`'s UTF-8 into `buffer`, as much as fits with a NUL after it; returns how many
+/// bytes it wrote.
+fn write_utf8(env: sys::napi_env, value: sys::napi_value, buffer: &mut [u8]) -> Result<usize> {
+    let mut written = 0usize;
+    check_status!(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            buffer.as_mut_ptr().cast(),
+            buffer.len(),
+            &mut written,
+        )
+    })?;
+    Ok(written)
 }
 
 /// Reads a JavaScript string as UTF-8 when that is exact, which is one call into napi for a
@@ -522,16 +529,7 @@ fn read_utf8_exact(env: sys::napi_env, value: sys::napi_value) -> Result<Option<
         sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length)
     })?;
     let mut bytes = vec![0u8; length + 1];
-    let mut written = 0usize;
-    check_status!(unsafe {
-        sys::napi_get_value_string_utf8(
-            env,
-            value,
-            bytes.as_mut_ptr().cast(),
-            bytes.len(),
-            &mut written,
-        )
-    })?;
+    let written = write_utf8(env, value, &mut bytes)?;
     bytes.truncate(written);
     // V8 writes well-formed UTF-8; checking costs little and keeps `String` honest.
     Ok(String::from_utf8(bytes)
