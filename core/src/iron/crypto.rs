@@ -55,7 +55,8 @@ pub(crate) fn derive(secret: &IronSecret, salt: &str, iterations: u32) -> Option
 }
 
 /// [`derive`] for several (secret, salt) pairs at once: their PBKDF2 blocks run in lockstep
-/// (`pbkdf2.rs`), so a seal's two keys take little more time than one.
+/// (`pbkdf2.rs`), so a seal's two keys cost less than two keys derived apart (h3-v2 here: 1.25 ms
+/// together, about 0.8 ms for one alone).
 pub(crate) fn derive_keys<const N: usize>(
     wanted: [(&IronSecret, &str); N],
     iterations: u32,
