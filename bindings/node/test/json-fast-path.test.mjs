@@ -787,7 +787,9 @@ test('the internal sealJsonWith and unsealPartsWith read their arguments as the 
   for (const token of [undefined, '', 'Fe26.2**', 'x'.repeat(600), '\ud800']) {
     sameError(() => addon.unsealPartsWith(handle, token, AT, fields), () => sealer.unsealJson(token, AT))
   }
-  for (const notAHandle of [undefined, null, {}, sealer, 'handle']) {
+  // Another kind of handle (a session manager's core) is refused, not read as a sealer.
+  const managerHandle = addon.sessionManagerHandle(MANAGERS.plain).manager
+  for (const notAHandle of [undefined, null, {}, sealer, 'handle', managerHandle]) {
     assert.throws(() => addon.sealJsonWith(notAHandle, '{}', AT), Error)
     assert.throws(() => addon.unsealPartsWith(notAHandle, 'x', AT, fields), Error)
   }
