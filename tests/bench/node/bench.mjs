@@ -10,6 +10,7 @@
 
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,8 +33,10 @@ const TTL_MS = 3_600_000;
 const SET_COOKIE_MAX_AGE = 1_209_540;
 
 const QUICK = process.env.POLYSEAL_BENCH_QUICK === "1";
-// POLYSEAL_BENCH_ONLY=polyseal skips the peers (for working on the polyseal rows).
-const ONLY_POLYSEAL = process.env.POLYSEAL_BENCH_ONLY === "polyseal";
+// POLYSEAL_BENCH_ONLY=polyseal skips the peers (for working on the polyseal rows);
+// POLYSEAL_BENCH_ONLY=h3-v1 times h3 1.x and polyseal's h3-v1 profile alone (see h3v1Rows).
+const ONLY = process.env.POLYSEAL_BENCH_ONLY ?? "";
+const ONLY_POLYSEAL = ONLY === "polyseal";
 const REPS = QUICK ? 3 : 20;
 const BATCH_MS = QUICK ? 5 : 25;
 const WARMUP_MS = QUICK ? 20 : 200;
@@ -240,6 +243,18 @@ async function selfCheck() {
 
 // --- polyseal (bindings/node), once it is built ---------------------------------------------
 
+/** polyseal's Node package, or null with a "not built" status when it cannot be loaded. */
+async function loadPolyseal() {
+  try {
+    const mod = await import(new URL("../../../bindings/node/lib/index.js", import.meta.url));
+    return mod.default ?? mod;
+  } catch (error) {
+    const row = { id: "polyseal", impl: "polyseal (bindings/node)" };
+    note(row, "not built", error.code ?? String(error.message).split("\n")[0]);
+    return null;
+  }
+}
+
 /**
  * The polyseal rows, through the package's public entry point (`bindings/node/lib/index.js`,
  * built by `make -C bindings/node build`). Records a "not built" status when it cannot be loaded.
@@ -250,15 +265,8 @@ async function selfCheck() {
  *   every request as a browser sends it (the keyring's derived-key cache serves the repeats).
  */
 async function polysealRows() {
-  const row = { id: "polyseal", impl: "polyseal (bindings/node)" };
-  let polyseal;
-  try {
-    const mod = await import(new URL("../../../bindings/node/lib/index.js", import.meta.url));
-    polyseal = mod.default ?? mod;
-  } catch (error) {
-    note(row, "not built", error.code ?? String(error.message).split("\n")[0]);
-    return null;
-  }
+  const polyseal = await loadPolyseal();
+  if (!polyseal) return null;
   const keyring = new polyseal.Keyring(PASSWORD);
   const sealers = {
     native: new polyseal.Sealer(keyring, { format: "native", cookieName: COOKIE_NAME, ttl: TTL_MS }),
@@ -309,6 +317,30 @@ async function polysealRows() {
   return polyseal;
 }
 
+/**
+ * h3 1.x and polyseal's h3-v1 profile alone, payload A. The Makefile runs this on one CPU
+ * (`taskset -c 0`): h3 1.x awaits WebCrypto calls that libuv's thread pool runs, and with the
+ * pool on the event loop's CPU each hop is a switch on that CPU instead of a wake-up of the
+ * other one. Comparing the two runs shows how much of h3 1.x's time is that hand-over.
+ */
+async function h3v1Rows() {
+  const value = JSON.parse(PAYLOADS.A);
+  const h3 = peers.find((peer) => peer.id === "h3-v1");
+  const theirs = await h3.seal(value);
+  const row = { id: h3.id, impl: h3.impl, payload: "A" };
+  await bench({ ...row, op: "seal" }, () => h3.seal(value), true, { token_bytes: theirs.length });
+  await bench({ ...row, op: "unseal" }, () => h3.unseal(theirs), true);
+  const polyseal = await loadPolyseal();
+  if (!polyseal) return;
+  const sealer = new polyseal.Sealer(new polyseal.Keyring(PASSWORD), { format: "h3-v1" });
+  const ours = sealer.seal(value);
+  assert(sameJson(sealer.unseal(theirs).data, value), "polyseal h3-v1 opens h3's cookie");
+  assert(sameJson(await h3.unseal(ours), value), "h3 opens polyseal h3-v1's cookie");
+  const r = { id: "polyseal-h3-v1", impl: "polyseal h3-v1 (bindings/node)", payload: "A" };
+  await bench({ ...r, op: "seal" }, () => sealer.seal(value), false, { token_bytes: ours.length });
+  await bench({ ...r, op: "unseal" }, () => sealer.unseal(theirs), false);
+}
+
 // --- main ----------------------------------------------------------------------------------
 
 function packageVersion(name) {
@@ -343,7 +375,13 @@ async function main() {
     openssl: process.versions.openssl,
     packages,
     method: { reps: REPS, batch_ms: BATCH_MS, warmup_ms: WARMUP_MS },
+    // What this process may run on: 1 when the Makefile pinned it with taskset.
+    cpus: availableParallelism(),
   });
+  if (ONLY === "h3-v1") {
+    await h3v1Rows();
+    return finish(out);
+  }
 
   for (const [payload, text] of Object.entries(ONLY_POLYSEAL ? {} : PAYLOADS)) {
     const value = JSON.parse(text);
@@ -381,8 +419,7 @@ async function main() {
   const token = inputs.setCookieToken;
   if (ONLY_POLYSEAL) {
     await polysealRows();
-    writeFileSync(out, `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
-    return;
+    return finish(out);
   }
   const attributes = {
     path: "/",
@@ -403,7 +440,10 @@ async function main() {
   );
 
   await polysealRows();
+  finish(out);
+}
 
+function finish(out) {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
   console.log(`wrote ${records.length} records to ${out} (sink ${sink})`);
